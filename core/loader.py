@@ -1,0 +1,119 @@
+"""Opening a report file of any supported format into the report model.
+
+One entry point for the CLI and the GUI. Each format has a reader module in ``core.readers``
+exposing ``read(path, data) -> Report``; plain text goes straight to the text extractor. Every
+failure becomes a ``LoadError`` whose Chinese message names the file and the reason: callers show
+it and carry on, nothing here ever lets a traceback reach the auditor.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from core.extract import ExtractionError, extract
+from core.model import Report
+from core.textio import DecodeError, decode
+
+MAX_BYTES = 200 * 1024 * 1024
+
+# suffix -> reader module in core.readers
+READERS = {
+    ".docx": "docx_reader", ".docm": "docx_reader",
+    ".doc": "office_convert", ".wps": "office_convert", ".rtf": "office_convert",
+    ".html": "html_reader", ".htm": "html_reader", ".shtml": "html_reader", ".mhtml": "html_reader",
+    ".pdf": "pdf_reader",
+    ".xlsx": "xlsx_reader",
+}
+TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ""}
+REPORT_SUFFIXES = set(READERS) | TEXT_SUFFIXES - {""}
+
+
+class LoadError(Exception):
+    """A file that cannot be opened as a report. ``str(err)`` is the full Chinese message."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"无法打开“{Path(path).name}”：{reason}")
+
+
+def _sniff(data: bytes) -> str | None:
+    """Format by content, for files whose suffix lies or is missing."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf_reader"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx_reader"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "office_convert"
+    low = head[:512].lower()
+    if low.startswith((b"<!doctype html", b"<html")) or b"<table" in data[:200000].lower() and b"<td" in data[:200000].lower():
+        return "html_reader"
+    return None
+
+
+def read_text_report(path: str | os.PathLike[str], data: bytes) -> Report:
+    try:
+        text, encoding = decode(data)
+    except DecodeError as e:
+        raise LoadError(path, str(e)) from e
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        report = extract(text, str(path))
+    except ExtractionError as e:
+        raise LoadError(path, str(e)) from e
+    report.source_format = f"text ({encoding})"
+    return report
+
+
+def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None) -> Report:
+    """Open one report file. Raises LoadError with a Chinese message on any failure."""
+    p = Path(path)
+    try:
+        if not p.exists():
+            raise LoadError(p, "文件不存在")
+        if p.is_dir():
+            raise LoadError(p, "这是文件夹，不是文件")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise LoadError(p, f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 上限")
+        data = p.read_bytes()
+    except PermissionError as e:
+        raise LoadError(p, "没有读取权限") from e
+    except OSError as e:
+        raise LoadError(p, f"读取失败（{e.strerror or e}）") from e
+    if not data:
+        raise LoadError(p, "文件为空")
+    module = READERS.get(p.suffix.lower()) or _sniff(data)
+    if module is None:
+        return read_text_report(p, data)
+    try:
+        reader = importlib.import_module(f"core.readers.{module}")
+    except ImportError as e:
+        raise LoadError(p, f"暂不支持此格式（{p.suffix or module}）：{e}") from e
+    try:
+        if progress is not None and "progress" in reader.read.__code__.co_varnames:
+            return reader.read(p, data, progress=progress)
+        return reader.read(p, data)
+    except LoadError:
+        raise
+    except ExtractionError as e:
+        raise LoadError(p, str(e)) from e
+    except Exception as e:  # a reader bug or a file no library can read: never a traceback
+        raise LoadError(p, f"文件已损坏或格式无法识别（{type(e).__name__}: {e}）") from e
+
+
+def report_files(paths: list[str], recursive: bool = False) -> list[Path]:
+    """Expand folders into their report files, in a stable order; plain files stay as given."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = p.rglob("*") if recursive else p.iterdir()
+            out += sorted(f for f in found if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+                          and not f.name.endswith(".review.json"))
+        else:
+            out.append(p)
+    return out

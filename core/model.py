@@ -1,0 +1,109 @@
+"""The report model: what the source says for every cell, and what the auditor typed over it.
+
+An edit never overwrites the reading: both are kept, so the grid can show "edited, was 3" and the
+exports can list every change. A cell is either read from the source (with its raw text and its
+character span in the source text) or typed by the auditor; nothing else puts a value in a cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.editions import CellDef, Edition
+from core.values import Value
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One cell as the extractor found it in the source text."""
+
+    value: Value
+    raw: str                               # the cell's text as in the source
+    span: tuple[int, int] | None           # character offsets in Report.source_text
+    uncertain: str | None = None           # why the reading needs a look; None when certain
+    note: str | None = None                # a remark that is not doubt (e.g. a unit conversion)
+
+
+_UNSET = object()
+
+
+@dataclass
+class Cell:
+    key: str
+    definition: CellDef
+    reading: Reading | None = None         # None: the cell was not found in the source
+    _typed: object = field(default=_UNSET, repr=False)
+    typed_at: datetime | None = None
+
+    @property
+    def value(self) -> Value:
+        if self._typed is not _UNSET:
+            return self._typed  # type: ignore[return-value]
+        return self.reading.value if self.reading else None
+
+    @property
+    def read_value(self) -> Value:
+        return self.reading.value if self.reading else None
+
+    @property
+    def edited(self) -> bool:
+        return self._typed is not _UNSET
+
+    @property
+    def uncertain(self) -> str | None:
+        """Doubt about the reading; an auditor's edit settles it."""
+        if self.edited:
+            return None
+        if self.reading is None:
+            return "原文中未找到此格"
+        return self.reading.uncertain
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        return self.reading.span if self.reading else None
+
+    def type_value(self, value: Value) -> None:
+        self._typed = value
+        self.typed_at = datetime.now().astimezone()
+
+    def revert(self) -> None:
+        self._typed = _UNSET
+        self.typed_at = None
+
+
+@dataclass
+class Report:
+    source_text: str
+    edition: Edition
+    cells: dict[str, Cell]
+    year: int | None = None
+    agency: str | None = None
+    source_path: str | None = None
+    source_format: str = "text"
+    notes: list[str] = field(default_factory=list)      # report-level remarks, Chinese
+    edition_basis: str = ""                             # how the edition was decided
+
+    @classmethod
+    def empty(cls, edition: Edition, source_text: str = "", **kw: object) -> "Report":
+        cells = {k: Cell(k, d) for k, d in edition.cell_defs.items()}
+        return cls(source_text, edition, cells, **kw)  # type: ignore[arg-type]
+
+    def value(self, key: str) -> Value:
+        return self.cells[key].value
+
+    def values(self) -> dict[str, Value]:
+        return {k: c.value for k, c in self.cells.items()}
+
+    def uncertain_keys(self) -> list[str]:
+        return [k for k, c in self.cells.items() if c.uncertain]
+
+    def edited_keys(self) -> list[str]:
+        return [k for k, c in self.cells.items() if c.edited]
+
+    def cell_at(self, offset: int) -> str | None:
+        """The cell whose source span covers a character offset (text → cell linking)."""
+        for k, c in self.cells.items():
+            s = c.span
+            if s and s[0] <= offset < max(s[1], s[0] + 1):
+                return k
+        return None

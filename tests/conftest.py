@@ -1,0 +1,27 @@
+"""Shared fixtures: the seed reports and their hand-read expected cells."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+if not SEEDS.exists():  # a checkout without shared/ beside it: use the bundled copies
+    SEEDS = ROOT / "tests" / "data" / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def expected_for(path: Path) -> dict:
+    return json.loads((path.parent / "expected" / (path.stem + ".json")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(params=SEED_FILES, ids=[p.stem[:3] for p in SEED_FILES])
+def seed(request) -> Path:
+    return request.param
