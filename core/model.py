@@ -62,6 +62,13 @@ class Cell:
     def span(self) -> tuple[int, int] | None:
         return self.reading.span if self.reading else None
 
+    def set(self, value: Value) -> None:
+        """The auditor's value; typing back exactly what was read clears the edit."""
+        if self.reading is not None and type(value) is type(self.reading.value) and value == self.reading.value:
+            self.revert()
+        else:
+            self.type_value(value)
+
     def type_value(self, value: Value) -> None:
         self._typed = value
         self.typed_at = datetime.now().astimezone()
