@@ -18,7 +18,9 @@ _WS = " \t\u3000\u00a0\r\ufeff"
 _WORD = re.compile(r"[^ \t\u3000\u00a0\r\ufeff]+")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 # A numbering prefix such as "1." "2、" "（三）" is part of a label, not a value.
-_NUMBERING = re.compile(r"^\d{1,2}[.、．]")
+# A label of at least two CJK characters with digits run onto its end: "规范性文件12".
+_GLUED = re.compile(r"(.*[\u4e00-\u9fff][\u4e00-\u9fff）)])([+\-]?\d[\d,.]*)")
+_NUMBERING = re.compile(r"(?<!\d)\d{1,2}[.、．](?=[^\d])")
 
 
 @dataclass
@@ -78,7 +80,14 @@ class _Builder:
             s, e = _strip(self.text, start, end)
             self.add(s, e if e > s else s, structured)
             return
-        words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(seg)]
+        words = []
+        for m in _WORD.finditer(seg):
+            ws, we = start + m.start(), start + m.end()
+            glued = _GLUED.match(self.text, ws, we)
+            if glued:  # "规章12": a label with its number run onto it
+                words += [(ws, ws + glued.end(1) - glued.start(1)), (ws + glued.end(1) - glued.start(1), we)]
+            else:
+                words.append((ws, we))
         kinds = [parse_value(self.text[s:e]) is not None for s, e in words]
         # A lone small number right before a label is its numbering ("1 属于国家秘密").
         if len(words) > 1 and kinds[0] and not kinds[1] and len(self.text[words[0][0]:words[0][1]]) <= 2:

@@ -43,6 +43,7 @@ _SPACES = re.compile(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+")
 _NUMBER = re.compile(
     r"^(?P<sign>[+-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>万元|万|元|件|个|项|条|次|人次|宗)?$"
 )
+_SEPARATED = re.compile(r"\d[\s\u3000\u00a0]+[+\-]?\d")
 UNIT_FACTORS = {"元": Decimal(1), "万": Decimal(10000), "万元": Decimal(10000)}
 
 
@@ -62,6 +63,8 @@ def normalise(text: str) -> str:
 
 def parse_value(text: str, kind: Kind | None = None, unit: str | None = None) -> Parsed | None:
     """Read one cell's text. Returns None when the text is not a cell value at all (a label)."""
+    if _SEPARATED.search(text.strip().translate(_FULLWIDTH)):
+        return None  # "0 3 0": several cells, not one number
     t = normalise(text)
     if not t:
         return Parsed(None)
