@@ -156,7 +156,7 @@ def evaluate(rule: Rule, report: Report) -> Finding:
         kind = report.edition.cell_defs[rule.reported[0]].kind
         bad = (kind is not Kind.AMOUNT and isinstance(v, Decimal)) or (kind is not Kind.SIGNED and v < 0)
         if not bad:
-            return Finding(rule, Status.OK, v)
+            return Finding(rule, Status.OK)
         return Finding(rule, Status.ERROR, v, None, (), f"{rule.title}，报告值为 {format_value(v)}")
     if len(blanks) == len(vals):
         return Finding(rule, Status.BLANK, None, None, blanks, f"{rule.title}：输入全部空白，未检查")
@@ -280,8 +280,9 @@ def localise(checker: Checker) -> list[Suggestion]:
 
     A cell qualifies when every equation it takes part in (broken or not, all-blank ones aside)
     holds with one and the same value for it, and that value is one the cell may hold. A
-    suggestion is made only when exactly one cell explains its set of broken rules: one broken
-    sum on its own could be any of its cells, and we do not guess.
+    suggestion is made only when at least two broken rules cross at the cell (a row rule and a
+    column rule) and exactly one cell explains them: one broken sum on its own could be any of
+    its cells, and we do not guess.
     """
     report = checker.report
     broken = [f.rule for f in checker.findings.values()
@@ -308,7 +309,7 @@ def localise(checker: Checker) -> list[Suggestion]:
         by_set[hit].append((key, value))
     out = []
     for hit, cands in by_set.items():
-        if len(cands) != 1:
+        if len(cands) != 1 or len(hit) < 2:
             continue
         key, value = cands[0]
         if report.value(key) == value:

@@ -96,6 +96,12 @@ def consistent_values(edition: Edition, seed: int = 0) -> dict[str, int]:
     for k, d in edition.cell_defs.items():
         if k.startswith("active."):
             v[k] = rnd.randint(-5, 5) if d.kind.value == "signed" else rnd.randint(0, 50)
+    for row in ("rules", "normative"):  # soft 2019 checks hold too
+        if f"active.{row}.published" in v:
+            v[f"active.{row}.total"] = v[f"active.{row}.published"] + rnd.randint(0, 20)
+    for k in list(v):
+        if k.endswith(".change"):
+            v[k] = max(v[k], -v[k.replace(".change", ".prev_items")])
     apply = edition.table("apply").blocks[0]
     cols = [c.key for c in apply.columns]
     parts = [c for c in cols if c not in ("total", "subtotal")]
