@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from core.atoms import Atom, tokenize
 from core.editions import EDITIONS, Block, Edition, Row, Table, edition_for_year
 from core.model import Reading, Report
-from core.values import Parsed, as_number, is_number
+from core.values import Parsed, parse_value
 
 _HEADING = re.compile(r"^([一二三四五六七八九十]+、|\d{1,2}、|[（(][一二三四五六七八九十]+[）)])")
 
@@ -141,8 +141,8 @@ def _values_after(atoms: Sequence[Atom], i: int) -> tuple[list[Atom], int]:
 
 # ------------------------------------------------------------------ placing values
 
-def _reading(a: Atom, uncertain: str | None = None) -> Reading:
-    p = a.parsed or Parsed(None)
+def _reading(a: Atom, uncertain: str | None = None, unit: str | None = None) -> Reading:
+    p = (parse_value(a.text, None, unit) if unit and a.parsed and a.parsed.unit else a.parsed) or Parsed(None)
     return Reading(p.value, a.text.strip(" \t\u3000\u00a0\r"), (a.start, a.end), uncertain, p.note)
 
 
@@ -155,7 +155,7 @@ def _place(report: Report, table: str, row_key: str, columns: Sequence[str], fou
     n = len(keys)
     if len(values) == n:
         for k, a in zip(keys, values):
-            report.cells[k].reading = _reading(a)
+            report.cells[k].reading = _reading(a, None, report.edition.cell_defs[k].unit)
         return
     if len(values) < n:
         split = _split_all(values, n, check)
@@ -165,7 +165,7 @@ def _place(report: Report, table: str, row_key: str, columns: Sequence[str], fou
             return
     why = f"“{found.label.norm}”一行读到{len(values)}个值，应为{n}个，位置可能错位，请核对原文"
     for k, a in zip(keys, values):
-        report.cells[k].reading = _reading(a, why)
+        report.cells[k].reading = _reading(a, why, report.edition.cell_defs[k].unit)
     for k in keys[len(values):]:
         report.cells[k].reading = Reading(None, "", (found.label.start, found.label.end), why)
 
