@@ -54,6 +54,19 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
+_MAGIC = ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"),
+          (b"BM", None), (b"\x7fELF", "程序文件"), (b"MZ", None), (b"Rar!", "RAR 压缩包"),
+          (b"7z\xbc\xaf", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"))
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """Name common non-document files, so the message says what the auditor actually opened."""
+    for magic, name in _MAGIC:
+        if name and data.startswith(magic):
+            return name
+    return None
+
+
 def read_text_report(path: str | os.PathLike[str], data: bytes) -> Report:
     try:
         text, encoding = decode(data)
@@ -86,6 +99,9 @@ def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | No
         raise LoadError(p, f"读取失败（{e.strerror or e}）") from e
     if not data:
         raise LoadError(p, "文件为空")
+    kind = _binary_kind(data)
+    if kind:
+        raise LoadError(p, f"这是{kind}，不是报告文本，也不是 Word/HTML/PDF 文档")
     module = READERS.get(p.suffix.lower()) or _sniff(data)
     if module is None:
         return read_text_report(p, data)

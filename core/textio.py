@@ -43,17 +43,19 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
                 raise DecodeError(f"文件以 {enc} 标记开头，但内容无法按该编码读取（第{e.start}字节）") from e
-    utf16 = _looks_utf16(data[:4000])
-    if utf16:
-        try:
-            return data.decode(utf16), utf16
-        except UnicodeDecodeError:
-            pass
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     if b"\x00" in data[:8000]:
+        # UTF-16 without a BOM has NULs too; anything else with NULs is binary.
+        for enc in filter(None, (_looks_utf16(data[:4000]), "utf-16-le", "utf-16-be")):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text):
+                return text, enc
         raise DecodeError("这是二进制文件，不是文本")
     for enc in ("gb18030",):
         try:
@@ -74,8 +76,19 @@ def decode(data: bytes) -> tuple[str, str]:
     raise DecodeError("无法识别文件的文字编码（不是 UTF-8、UTF-16 或 GB18030/GBK 文本）")
 
 
+def _plausible(text: str) -> bool:
+    """Text made of Chinese, ASCII and their punctuation, as a report is."""
+    sample = text[:20000]
+    if not sample:
+        return False
+    good = sum(1 for ch in sample if ch.isascii() and (ch.isprintable() or ch in "\t\r\n")
+               or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e" or "\uffe0" <= ch <= "\uffe6"
+               or "\u2000" <= ch <= "\u206f")
+    return good >= len(sample) * 0.9
+
+
 def _mostly_text(text: str) -> bool:
     if not text:
         return False
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n\f") or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad <= len(text) * 0.01
+    return bad <= len(text) * 0.01 and _plausible(text)
