@@ -68,17 +68,20 @@ class _Builder:
         if self.atoms and self.atoms[-1].row == self.row:
             self.row += 1
 
-    def add(self, start: int, end: int, structured: bool, value_ok: bool = True) -> None:
+    def add(self, start: int, end: int, structured: bool, value_ok: bool = True,
+            parsed: Parsed | None = None) -> None:
         raw = self.text[start:end]
-        parsed = parse_value(raw) if value_ok else None
+        if parsed is None and value_ok:
+            parsed = parse_value(raw)
         self.atoms.append(Atom(raw, start, end, self.row, structured, parsed, "" if parsed else _label_norm(raw)))
 
     def add_segment(self, start: int, end: int, structured: bool) -> None:
         """One cell's text; may still hold "label 1 2 3" or "0 0 0" run together with spaces."""
         seg = self.text[start:end]
-        if parse_value(seg) is not None:
+        whole = parse_value(seg)
+        if whole is not None:
             s, e = _strip(self.text, start, end)
-            self.add(s, e if e > s else s, structured)
+            self.add(s, e if e > s else s, structured, parsed=whole)
             return
         words = []
         for m in _WORD.finditer(seg):

@@ -147,17 +147,19 @@ def _fmt(n: Number | None) -> str:
 
 
 def evaluate(rule: Rule, report: Report) -> Finding:
-    vals = {k: report.value(k) for k in rule.cells}
-    blanks = tuple(k for k, v in vals.items() if v is None or v is NA)
+    cells = report.cells
     if rule.type is RuleType.CELL_KIND:
-        v = vals[rule.reported[0]]
+        cell = cells[rule.reported[0]]
+        v = cell.value
         if not is_number(v):
             return Finding(rule, Status.OK)
-        kind = report.edition.cell_defs[rule.reported[0]].kind
+        kind = cell.definition.kind
         bad = (kind is not Kind.AMOUNT and isinstance(v, Decimal)) or (kind is not Kind.SIGNED and v < 0)
         if not bad:
             return Finding(rule, Status.OK)
         return Finding(rule, Status.ERROR, v, None, (), f"{rule.title}，报告值为 {format_value(v)}")
+    vals = {k: cells[k].value for k in rule.cells}
+    blanks = tuple(k for k, v in vals.items() if v is None or v is NA)
     if len(blanks) == len(vals):
         return Finding(rule, Status.BLANK, None, None, blanks, f"{rule.title}：输入全部空白，未检查")
     rep_vals = [vals[k] for k in rule.reported]

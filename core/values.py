@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Union
 
@@ -61,8 +62,12 @@ def normalise(text: str) -> str:
     return _SPACES.sub("", text.translate(_FULLWIDTH))
 
 
+@lru_cache(maxsize=8192)
 def parse_value(text: str, kind: Kind | None = None, unit: str | None = None) -> Parsed | None:
-    """Read one cell's text. Returns None when the text is not a cell value at all (a label)."""
+    """Read one cell's text. Returns None when the text is not a cell value at all (a label).
+
+    Cached: report cells repeat the same few texts ("", "0", "1") hundreds of times.
+    """
     if _SEPARATED.search(text.strip().translate(_FULLWIDTH)):
         return None  # "0 3 0": several cells, not one number
     t = normalise(text)

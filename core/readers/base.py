@@ -1,0 +1,230 @@
+"""What the file readers share: a document as paragraphs and table grids, rendered to source text.
+
+Every reader (DOCX, HTML, PDF) turns its file into a list of blocks: paragraphs (one line of text),
+page marks and ``Grid`` tables whose merged cells are already resolved (each cell knows its row,
+column, rowspan and colspan). ``render`` writes the blocks as the report's source text: a
+paragraph per line, a table row per line as ``| cell | cell |`` (each physical cell once; a cell
+covered by a vertical merge from above is written empty, as Word's own text export does), which
+is a layout the text extractor reads row-bound. Every cell remembers the span of its text in the
+source, so readings point at the number the auditor sees. ``build_report`` runs the text
+extractor on that text and then lets ``core.readers.structure`` check and correct the readings
+from the table structure.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.extract import ExtractionError, extract
+from core.loader import LoadError
+from core.model import Report
+
+Progress = Callable[[int, int], None] | None
+
+
+class Cancelled(LoadError):
+    """Raised by a progress callback to stop a load (the GUI's cancel button).
+
+    It is a ``LoadError`` so that ``core.loader.load`` passes it through unchanged; callers that
+    want to tell a cancel from a failure catch ``Cancelled`` first.
+    """
+
+    def __init__(self, path: str | Path = "", reason: str = "已取消读取") -> None:
+        super().__init__(path or "文件", reason)
+
+
+def report_progress(progress: Progress, done: int, total: int) -> None:
+    """Call the progress callback; it may raise ``Cancelled`` (or anything) to stop the load."""
+    if progress is not None:
+        progress(done, total)
+
+
+@dataclass(eq=False)
+class GridCell:
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    page: int | None = None
+    span: tuple[int, int] | None = None     # offsets of the cell's text in the rendered source
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.row, self.col)
+
+
+@dataclass(eq=False)
+class Grid:
+    """A table with merges resolved. ``cells`` are the origin cells, in reading order."""
+
+    cells: list[GridCell]
+    page: int | None = None
+    n_rows: int = 0
+    n_cols: int = 0
+    _at: list[list[GridCell | None]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self.n_rows = max((c.row + c.rowspan for c in self.cells), default=0)
+        self.n_cols = max((c.col + c.colspan for c in self.cells), default=0)
+        self._at = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.rowspan):
+                for k in range(c.col, c.col + c.colspan):
+                    if self._at[r][k] is None:
+                        self._at[r][k] = c
+
+    def at(self, row: int, col: int) -> GridCell | None:
+        """The origin cell covering a grid position (None for a hole in a ragged table)."""
+        if 0 <= row < self.n_rows and 0 <= col < self.n_cols:
+            return self._at[row][col]
+        return None
+
+    def row_slots(self, row: int) -> list[tuple[GridCell, bool]]:
+        """The physical cells of one row, left to right: (cell, is_origin_here)."""
+        out: list[tuple[GridCell, bool]] = []
+        last = None
+        for col in range(self.n_cols):
+            c = self._at[row][col]
+            if c is None or c is last:
+                continue
+            last = c
+            out.append((c, c.row == row))
+        return out
+
+    def text(self) -> str:
+        return "\n".join(c.text for c in self.cells)
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class PageMark:
+    page: int
+
+
+Block = Paragraph | Grid | PageMark
+
+
+def clean_cell_text(text: str) -> str:
+    """One line for a cell: line breaks joined (no space between Chinese characters), pipes kept out."""
+    parts = [p.strip(" \t\u3000\u00a0\r") for p in text.replace("\r", "\n").split("\n")]
+    out = ""
+    for p in parts:
+        if not p:
+            continue
+        if out and not (_cjk(out[-1]) and _cjk(p[0])):
+            out += " "
+        out += p
+    return out.replace("\t", " ").replace("|", "¦").replace("｜", "¦")
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def page_mark_text(page: int) -> str:
+    # One word, no spaces: the tokenizer reads it as a single label that never matches a row.
+    return f"——第{page}页——"
+
+
+def render(blocks: Iterable[Block]) -> tuple[str, list[Grid]]:
+    """The source text of a document; sets every grid cell's ``span``."""
+    out: list[str] = []
+    pos = 0
+    grids: list[Grid] = []
+
+    def emit(line: str) -> int:
+        nonlocal pos
+        start = pos
+        out.append(line)
+        out.append("\n")
+        pos += len(line) + 1
+        return start
+
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            emit(b.text.replace("\r", " ").replace("\n", " "))
+        elif isinstance(b, PageMark):
+            emit(page_mark_text(b.page))
+        else:
+            grids.append(b)
+            for r in range(b.n_rows):
+                slots = b.row_slots(r)
+                if not slots:
+                    continue
+                line = "|"
+                marks: list[tuple[GridCell, int, int]] = []
+                for cell, here in slots:
+                    t = clean_cell_text(cell.text) if here else ""
+                    line += " "
+                    if here:
+                        marks.append((cell, len(line), len(line) + len(t)))
+                    line += t + " |"
+                start = emit(line)
+                for cell, s, e in marks:
+                    cell.span = (start + s, start + e)
+    return "".join(out), grids
+
+
+def build_report(blocks: list[Block], path: str | Path, source_format: str,
+                 empty_reason: str = "未找到政府信息公开年度报告的统计表格（表二、表三、表四），不像是一份年度报告") -> Report:
+    """Render, extract, then check and correct the readings from the table structure."""
+    from core.readers.structure import apply_structure
+
+    text, grids = render(blocks)
+    if not text.strip():
+        raise LoadError(path, empty_reason)
+    try:
+        report = extract(text, str(path))
+    except ExtractionError as e:
+        raise LoadError(path, empty_reason if empty_reason else str(e)) from e
+    apply_structure(report, grids)
+    report.source_format = source_format
+    return report
+
+
+# ------------------------------------------------------------------ zip containers (DOCX)
+
+MAX_UNZIPPED = 200 * 1024 * 1024      # total uncompressed size of all members
+MAX_MEMBER_RATIO = 100                # compression ratio refused on a big member
+BIG_MEMBER = 2 * 1024 * 1024
+MAX_MEMBERS = 10000
+
+
+def check_zip(path: str | Path, data: bytes, what: str = "文档") -> None:
+    """Refuse a zip that would inflate beyond sane bounds (zip bomb) or is not a zip at all."""
+    import io
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as e:
+        raise LoadError(path, f"{what}已损坏（不是完整的 ZIP 包，可能下载不完整或被截断）") from e
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise LoadError(path, f"{what}内部文件数过多（{len(infos)} 个），疑为恶意构造的压缩包，已拒绝读取")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > BIG_MEMBER and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+                raise LoadError(path, f"{what}内部文件“{info.filename}”压缩比异常（解压后 "
+                                      f"{info.file_size // (1024 * 1024)} MB），疑为压缩炸弹，已拒绝读取")
+        if total > MAX_UNZIPPED:
+            raise LoadError(path, f"{what}解压后过大（{total // (1024 * 1024)} MB，上限 "
+                                  f"{MAX_UNZIPPED // (1024 * 1024)} MB），疑为压缩炸弹，已拒绝读取")
+
+
+def is_ole2(data: bytes) -> bool:
+    return data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def ole2_is_encrypted_ooxml(data: bytes) -> bool:
+    """An OLE2 compound file that wraps an encrypted Office Open XML package."""
+    return is_ole2(data) and ("EncryptedPackage".encode("utf-16-le") in data
+                              or "EncryptionInfo".encode("utf-16-le") in data)
