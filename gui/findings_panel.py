@@ -1,0 +1,215 @@
+"""The findings panel: every broken rule with its numbers, the suggested fix and the auditor's verdict.
+
+The list is the checker's ``problems()`` (errors first); it is re-read when a re-check changed an
+outcome. A verdict (原文错误 / 已更正 + comment) is keyed by rule id and cells, so it stays with
+the finding across re-checks and reopening.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
+
+from core.review import CORRECTED, SOURCE_ERROR, VERDICT_LABELS, finding_key
+from core.rules import Finding, Status, Suggestion
+from gui.session import ReviewDocument
+from gui.table_model import finding_lines, fmt_number
+
+COLUMNS = ["状态", "规则", "报告值", "计算值", "相差", "空白格", "校对结论"]
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+VERDICT_COL = 6
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def key_of(f: Finding) -> str:
+    return finding_key(f.rule.id, f.rule.cells)
+
+
+class FindingsModel(QAbstractTableModel):
+    def __init__(self, doc: ReviewDocument) -> None:
+        super().__init__()
+        self.doc = doc
+        self.rows: list[Finding] = doc.checker.problems()
+        doc.cells_changed.connect(self._on_cells_changed)
+        doc.verdicts_changed.connect(self._on_verdicts)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        f = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return "错误" if f.status is Status.ERROR else "提示"
+            if col == 1:
+                return f.rule.title
+            if col in (2, 3, 4):
+                if f.computed is None:
+                    return "" if col != 2 or f.reported is None else fmt_number(f.reported)
+                return fmt_number((f.reported, f.computed, f.difference)[col - 2])
+            if col == 5:
+                return str(len(f.blank_cells)) if f.blank_cells else ""
+            if col == VERDICT_COL:
+                v = self.doc.verdict_of(f)
+                return (VERDICT_LABELS.get(v.verdict, v.verdict) + (f"：{v.comment}" if v.comment else "")) if v else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            label = self.doc.report.edition.cell_defs
+            return "\n".join([f.message] + finding_lines(f, lambda k: label[k].label)[1:])
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return QBrush(QColor("#c0392b") if f.status is Status.ERROR else QColor("#9a7400"))
+        if role == Qt.ItemDataRole.BackgroundRole and col == VERDICT_COL and self.doc.verdict_of(f):
+            return QBrush(QColor("#dff0d8"))
+        if role == FINDING_ROLE:
+            return f
+        return None
+
+    def _on_cells_changed(self, _keys: list[str], findings: list[Finding]) -> None:
+        if findings:
+            self.beginResetModel()
+            self.rows = self.doc.checker.problems()
+            self.endResetModel()
+
+    def _on_verdicts(self, keys: list[str]) -> None:
+        for i, f in enumerate(self.rows):
+            if key_of(f) in keys:
+                ix = self.index(i, VERDICT_COL)
+                self.dataChanged.emit(ix, ix)
+
+    def row_of(self, key: str) -> int:
+        return next((i for i, f in enumerate(self.rows) if key_of(f) == key), -1)
+
+
+class FindingsPanel(QWidget):
+    finding_selected = Signal(object)              # Finding
+    verdict_requested = Signal(str, object, str)   # finding key, verdict code or None, comment
+    suggestion_requested = Signal(object)          # Suggestion
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model: FindingsModel | None = None
+        self.table = QTableView()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.detail = QLabel("在上表选择一条问题以查看详情")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText("校对说明（可选）")
+        self.btn_source = QPushButton("标为“原文错误”")
+        self.btn_source.setToolTip("报告原文本身有误：保留报告值，记录说明")
+        self.btn_fixed = QPushButton("标为“已更正”")
+        self.btn_fixed.setToolTip("提取或识别错误，已在表中更正")
+        self.btn_clear = QPushButton("清除标记")
+        self.btn_suggest = QPushButton("应用建议修正")
+        row = QHBoxLayout()
+        row.addWidget(self.comment, 1)
+        for b in (self.btn_source, self.btn_fixed, self.btn_clear, self.btn_suggest):
+            row.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.detail)
+        lay.addLayout(row)
+        self.btn_source.clicked.connect(lambda: self._verdict(SOURCE_ERROR))
+        self.btn_fixed.clicked.connect(lambda: self._verdict(CORRECTED))
+        self.btn_clear.clicked.connect(lambda: self._verdict(None))
+        self.btn_suggest.clicked.connect(self._suggest)
+        self._enable(None)
+
+    def set_document(self, doc: ReviewDocument) -> None:
+        self.doc = doc
+        self.model = FindingsModel(doc)
+        self.table.setModel(self.model)
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.model.modelReset.connect(lambda: self._enable(self.current()))
+        self._enable(None)
+
+    # ------------------------------------------------------------------ selection
+
+    def current(self) -> Finding | None:
+        ix = self.table.currentIndex()
+        return ix.data(FINDING_ROLE) if ix.isValid() and self.table.selectionModel().isSelected(ix) else None
+
+    def select_row(self, row: int) -> None:
+        if self.model is None or not 0 <= row < self.model.rowCount():
+            return
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def step(self, delta: int) -> bool:
+        """Go to the next (+1) / previous (-1) finding, wrapping around (F8 / Shift+F8)."""
+        if self.model is None or self.model.rowCount() == 0:
+            return False
+        row = self.table.currentIndex().row()
+        row = (0 if delta > 0 else self.model.rowCount() - 1) if row < 0 else (row + delta) % self.model.rowCount()
+        self.select_row(row)
+        return True
+
+    def suggestion_for(self, f: Finding | None) -> Suggestion | None:
+        suggestions = self.doc.checker.suggestions()
+        if f is not None:
+            return next((s for s in suggestions if f.rule.id in s.rules), None)
+        return suggestions[0] if suggestions else None
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        f = current.data(FINDING_ROLE) if current.isValid() else None
+        self._enable(f)
+        if f is not None:
+            self.finding_selected.emit(f)
+
+    def _enable(self, f: Finding | None) -> None:
+        has = f is not None and bool(f.rule.cells)
+        for b in (self.btn_source, self.btn_fixed, self.btn_clear):
+            b.setEnabled(has)
+        self.comment.setEnabled(has)
+        s = self.suggestion_for(f) if self.model is not None else None
+        self.btn_suggest.setEnabled(s is not None)
+        if f is None:
+            self.detail.setText("在上表选择一条问题以查看详情；F8 / Shift+F8 逐条查看")
+            return
+        labels = self.doc.report.edition.cell_defs
+        lines = [f.message] + finding_lines(f, lambda k: labels[k].label)[1:]
+        if s is not None:
+            lines.append(f"<b>建议：</b>{s.message}")
+        v = self.doc.verdict_of(f)
+        if v is not None:
+            lines.append(f"<b>校对结论：</b>{VERDICT_LABELS.get(v.verdict, v.verdict)}"
+                         + (f"（{v.comment}）" if v.comment else "") + (f" — {v.reviewer}" if v.reviewer else ""))
+            self.comment.setText(v.comment)
+        else:
+            self.comment.clear()
+        self.detail.setText("<br>".join(lines))
+
+    def _verdict(self, code: str | None) -> None:
+        f = self.current()
+        if f is not None:
+            self.verdict_requested.emit(key_of(f), code, self.comment.text().strip() if code else "")
+            self._enable(f)
+
+    def _suggest(self) -> None:
+        s = self.suggestion_for(self.current())
+        if s is not None:
+            self.suggestion_requested.emit(s)

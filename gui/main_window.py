@@ -1,0 +1,548 @@
+"""The review window: source text | official tables, findings and chart below, menus and status.
+
+The window wires widgets to one ``ReviewDocument`` (gui/session.py) and pushes undo commands
+(gui/commands.py); it holds no checking or parsing logic of its own.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QMainWindow, QMenu, QMessageBox, QProgressDialog, QPushButton, QSplitter,
+                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
+
+from core.loader import REPORT_SUFFIXES
+from core.model import Report
+from core.review import ReviewSession
+from core.rules import Checker, Finding, Suggestion
+from gui.commands import SetCellsCommand, VerdictCommand
+from gui.findings_panel import FindingsPanel
+from gui.form_view import FormTableView
+from gui.i18n import cjk_font
+from gui.legend import Legend
+from gui.loader_thread import LoadJob
+from gui.session import OpenedReview, ReviewDocument, fallback_dir
+from gui.source_view import SourceView
+from gui.table_model import ReportTableModel
+
+APP_TITLE = "政府信息公开年报校对"
+MAX_RECENT = 8
+FILE_FILTER = ("年度报告 (*.txt *.docx *.doc *.wps *.html *.htm *.mhtml *.pdf *.xlsx);;"
+               "文本 (*.txt);;Word (*.docx *.doc *.wps);;HTML (*.html *.htm *.mhtml);;PDF (*.pdf);;"
+               "Excel (*.xlsx);;所有文件 (*)")
+TAB_NAMES = {"active": "表二 主动公开", "apply": "表三 依申请公开", "review": "表四 复议诉讼"}
+
+
+class MainWindow(QMainWindow):
+    report_opened = Signal()
+    load_failed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.doc: ReviewDocument | None = None
+        self.undo_stack = QUndoStack(self)
+        self.models: dict[str, ReportTableModel] = {}
+        self.views: dict[str, FormTableView] = {}
+        self.chart = None
+        self._job: LoadJob | None = None
+        self._progress: QProgressDialog | None = None
+        self.settings = QSettings()
+        self.setWindowTitle(f"{APP_TITLE}[*]")
+        self.setAcceptDrops(True)
+
+        self.source_view = SourceView()
+        self.source_view.setFont(cjk_font(11))
+        self.tabs = QTabWidget()
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner_close = QPushButton("知道了")
+        self.banner_close.clicked.connect(self.hide_banner)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.banner_close)
+        self.banner_box = QWidget()
+        self.banner_box.setLayout(banner_row)
+        self.banner_box.hide()
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.banner_box)
+        rl.addWidget(self.tabs, 1)
+        rl.addWidget(Legend())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.source_view)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([480, 820])
+        self.splitter.setObjectName("main_splitter")
+        self.setCentralWidget(self.splitter)
+
+        self.findings = FindingsPanel()
+        self.findings_dock = QDockWidget("问题清单", self)
+        self.findings_dock.setObjectName("findings_dock")
+        self.findings_dock.setWidget(self.findings)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
+        self.chart_dock = QDockWidget("表三收支图", self)
+        self.chart_dock.setObjectName("chart_dock")
+        self.chart_dock.setWidget(QLabel("图表在首次显示时生成"))
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.chart_dock)
+        self.tabifyDockWidget(self.findings_dock, self.chart_dock)
+        self.findings_dock.raise_()
+        self.chart_dock.visibilityChanged.connect(lambda visible: visible and self.ensure_chart())
+
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary)
+
+        self.source_view.offset_clicked.connect(self.select_cell_at)
+        self.findings.finding_selected.connect(self.show_finding)
+        self.findings.verdict_requested.connect(self.set_verdict)
+        self.findings.suggestion_requested.connect(self.apply_suggestion)
+        self.undo_stack.indexChanged.connect(lambda _i: self._update_summary())
+
+        self._build_actions()
+        self._restore_settings()
+        try:
+            from gui import export_actions  # written by the export developer
+            export_actions.install(self)
+        except ImportError:
+            pass
+
+    # ------------------------------------------------------------------ public surface
+
+    @property
+    def report(self) -> Report | None:
+        return self.doc.report if self.doc else None
+
+    @property
+    def checker(self) -> Checker | None:
+        return self.doc.checker if self.doc else None
+
+    @property
+    def session(self) -> ReviewSession | None:
+        return self.doc.session if self.doc else None
+
+    @property
+    def source_path(self) -> Path | None:
+        return self.doc.source if self.doc else None
+
+    def show_status(self, text: str, timeout_ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def show_banner(self, text: str, error: bool = False) -> None:
+        colour = "#fde2e1" if error else "#fff6d5"
+        self.banner_box.setStyleSheet(f"background:{colour}; border-radius:3px;")
+        self.banner.setText(text)
+        self.banner_box.show()
+
+    def hide_banner(self) -> None:
+        self.banner_box.hide()
+
+    # ------------------------------------------------------------------ actions and menus
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        return a
+
+    def _build_actions(self) -> None:
+        self.act_open = self._action("打开(&O)…", self.open_dialog, QKeySequence.StandardKey.Open, "打开年度报告")
+        self.act_save = self._action("保存校对记录(&S)", self.save, QKeySequence.StandardKey.Save,
+                                     "把修改、结论和说明保存到原文旁的校对记录文件（原文不会被修改）")
+        self.act_quit = self._action("退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self.undo_stack.createUndoAction(self, "撤销")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "重做")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        self.act_copy = self._action("复制(&C)", self.copy, QKeySequence.StandardKey.Copy)
+        self.act_paste = self._action("粘贴(&P)", self.paste, QKeySequence.StandardKey.Paste,
+                                      "从 Excel/WPS 复制的一块数字粘贴到所选区域（一次撤销）")
+        self.act_clear = self._action("清空\tDel", lambda: self._fill(None, "清空"), None, "把所选单元格置为空白")
+        self.act_na = self._action("标为不适用\t/", lambda: self._fill_na(), None, "把所选单元格标为“/”")
+        self.act_next = self._action("下一处问题", lambda: self.findings.step(1), "F8")
+        self.act_prev = self._action("上一处问题", lambda: self.findings.step(-1), "Shift+F8")
+        self.act_suggest = self._action("应用建议修正", self.apply_current_suggestion, "Ctrl+Shift+F",
+                                        "把能让相关勾稽关系全部成立的建议值填入单元格")
+
+        self.menu_file = self.menuBar().addMenu("文件(&F)")
+        self.menu_file.addAction(self.act_open)
+        self.menu_recent = QMenu("最近打开", self)
+        self.menu_file.addMenu(self.menu_recent)
+        self.menu_file.addAction(self.act_save)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_edit = self.menuBar().addMenu("编辑(&E)")
+        for a in (self.act_undo, self.act_redo, None, self.act_copy, self.act_paste, None, self.act_clear, self.act_na):
+            self.menu_edit.addSeparator() if a is None else self.menu_edit.addAction(a)
+        self.menu_check = self.menuBar().addMenu("检查(&C)")
+        for a in (self.act_next, self.act_prev, self.act_suggest):
+            self.menu_check.addAction(a)
+        self.menu_view = self.menuBar().addMenu("视图(&V)")
+        self.menu_view.addAction(self.findings_dock.toggleViewAction())
+        self.menu_view.addAction(self.chart_dock.toggleViewAction())
+        self.act_source = self._action("显示原文", lambda on: self.source_view.setVisible(on))
+        self.act_source.setCheckable(True)
+        self.act_source.setChecked(True)
+        self.menu_view.addAction(self.act_source)
+
+        self.toolbar = QToolBar("工具栏", self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.addToolBar(self.toolbar)
+        for a in (self.act_open, self.act_save, None, self.act_undo, self.act_redo, None,
+                  self.act_prev, self.act_next, self.act_suggest):
+            self.toolbar.addSeparator() if a is None else self.toolbar.addAction(a)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(QLabel(" 校对人："))
+        self.reviewer_edit = QLineEdit()
+        self.reviewer_edit.setMaximumWidth(120)
+        self.reviewer_edit.setPlaceholderText("姓名")
+        self.reviewer_edit.editingFinished.connect(self._on_reviewer)
+        self.toolbar.addWidget(self.reviewer_edit)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has = self.doc is not None
+        for a in (self.act_save, self.act_copy, self.act_paste, self.act_clear, self.act_na,
+                  self.act_next, self.act_prev):
+            a.setEnabled(has)
+        self.act_suggest.setEnabled(has and bool(self.doc.checker.suggestions()))  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------ settings
+
+    def _restore_settings(self) -> None:
+        geo = self.settings.value("window/geometry")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1360, 860)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        split = self.settings.value("window/splitter")
+        if isinstance(split, QByteArray):
+            self.splitter.restoreState(split)
+        self.reviewer_edit.setText(str(self.settings.value("reviewer", "") or ""))
+        self._rebuild_recent()
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("reviewer", self.reviewer_edit.text())
+        self.settings.sync()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: Path) -> None:
+        items = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue("recent_files", items[:MAX_RECENT])
+        self._rebuild_recent()
+
+    def _rebuild_recent(self) -> None:
+        self.menu_recent.clear()
+        files = self.recent_files()
+        for p in files:
+            a = self.menu_recent.addAction(Path(p).name)
+            a.setToolTip(p)
+            a.setStatusTip(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open_file(p))
+        self.menu_recent.setEnabled(bool(files))
+
+    # ------------------------------------------------------------------ opening
+
+    def open_dialog(self) -> None:
+        start = str(self.source_path.parent) if self.source_path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "打开年度报告", start, FILE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path) -> None:
+        """Load in a worker thread; the current report stays until the new one is ready."""
+        if self._job is not None:
+            self._job.cancel()
+        job = LoadJob(path, fallback_dir())
+        self._job = job
+        job.signals.loaded.connect(lambda opened, job=job: self._on_loaded(job, opened))
+        job.signals.failed.connect(lambda msg, job=job: self._on_failed(job, msg))
+        job.signals.cancelled.connect(lambda job=job: self._finish_job(job))
+        job.signals.progress.connect(self._on_progress)
+        self._progress = QProgressDialog(f"正在打开“{Path(path).name}”…", "取消", 0, 0, self)
+        self._progress.setWindowTitle("打开报告")
+        self._progress.setMinimumDuration(500)
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.canceled.connect(lambda job=job: (job.cancel(), self.show_status("已取消打开")))
+        self.show_status(f"正在打开 {Path(path).name} …", 0)
+        QThreadPool.globalInstance().start(job)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._progress is not None and total > 0:
+            self._progress.setMaximum(total)
+            self._progress.setValue(done)
+
+    def _finish_job(self, job: LoadJob) -> bool:
+        """True if `job` is the current one (results of superseded or cancelled jobs are dropped)."""
+        current = job is self._job and not job._cancel.is_set()
+        if job is self._job:
+            self._job = None
+            if self._progress is not None:
+                self._progress.reset()
+                self._progress.deleteLater()
+                self._progress = None
+            self.statusBar().clearMessage()
+        return current
+
+    def _on_failed(self, job: LoadJob, message: str) -> None:
+        if not self._finish_job(job):
+            return
+        keep = "，当前报告及其修改保持不变" if self.doc else ""
+        self.show_banner(message + keep, error=True)
+        self.show_status(message)
+        self.load_failed.emit(message)
+
+    def _on_loaded(self, job: LoadJob, opened: OpenedReview) -> None:
+        if not self._finish_job(job):
+            return
+        if not self.maybe_save():
+            self.show_status("已取消打开，当前报告保持不变")
+            return
+        self.set_document(opened)
+
+    def set_document(self, opened: OpenedReview) -> None:
+        if self.doc is not None:
+            self.doc.deleteLater()
+        self.undo_stack.clear()
+        doc = ReviewDocument(opened, self)
+        if not doc.session.reviewer:
+            doc.session.reviewer = self.reviewer_edit.text()
+        else:
+            self.reviewer_edit.setText(doc.session.reviewer)
+        self.doc = doc
+        doc.cells_changed.connect(lambda *_: self._update_summary())
+        doc.verdicts_changed.connect(lambda *_: self._update_summary())
+        doc.dirty_changed.connect(self.setWindowModified)
+        doc.save_failed.connect(lambda msg: self.show_banner(msg, error=True))
+
+        self.source_view.set_source(doc.report.source_text)
+        current = self.tabs.currentIndex()
+        self.tabs.clear()
+        for view in self.views.values():
+            view.deleteLater()
+        self.models, self.views = {}, {}
+        for table in doc.report.edition.tables:
+            model = ReportTableModel(doc, table.key, self.undo_stack)
+            model.rejected.connect(self.show_status)
+            view = FormTableView(model)
+            view.setFont(cjk_font())
+            view.cell_selected.connect(self.show_cell)
+            view.message.connect(self.show_status)
+            self.models[table.key], self.views[table.key] = model, view
+            self.tabs.addTab(view, f"{TAB_NAMES.get(table.key, '表' + table.number)}")
+        self.tabs.setCurrentIndex(max(current, 1) if current >= 0 else 1)
+        self.findings.set_document(doc)
+        if self.chart is not None:
+            self.chart.set_document(doc)
+
+        r = doc.report
+        title = f"{opened.source.name} — {r.agency or '（机关未识别）'} {r.year or ''}年度 · {r.edition.name}"
+        self.setWindowTitle(f"{title}[*] — {APP_TITLE}")
+        self.setWindowModified(doc.dirty)
+        messages = list(opened.messages) + list(r.notes)
+        if messages:
+            self.show_banner("<br>".join(messages))
+        else:
+            self.hide_banner()
+        self._add_recent(opened.source)
+        self._update_summary()
+        self.report_opened.emit()
+
+    # ------------------------------------------------------------------ status
+
+    def _update_summary(self) -> None:
+        self._update_actions()
+        if self.doc is None:
+            self.summary.setText("")
+            return
+        c = self.doc.checker
+        errors = len(c.errors())
+        hints = len(c.problems()) - errors
+        edited = len(self.doc.report.edited_keys())
+        pending = len(self.doc.report.uncertain_keys())
+        marked = len(self.doc.session.verdicts)
+        text = f"{errors} 处错误 · {hints} 处提示 · 已修改 {edited} 格 · {pending} 格待核对"
+        if marked:
+            text += f" · 已标记 {marked} 条"
+        self.summary.setText(text)
+        self.summary.setStyleSheet("color:#c0392b; font-weight:bold;" if errors else "color:#2e7d32;")
+
+    # ------------------------------------------------------------------ linking
+
+    def current_view(self) -> FormTableView | None:
+        w = self.tabs.currentWidget()
+        return w if isinstance(w, FormTableView) else None
+
+    def show_cell(self, key: str) -> None:
+        """Cell → text: highlight and scroll to the cell's characters in the source."""
+        cell = self.report.cells[key] if self.report else None
+        if cell is None:
+            return
+        if cell.span:
+            self.source_view.highlight([cell.span])
+        else:
+            self.source_view.highlight([])
+            self.show_status(f"{cell.definition.label}：原文中未找到此格")
+
+    def select_cell(self, key: str) -> None:
+        table = key.split(".", 1)[0]
+        view = self.views.get(table)
+        if view is not None:
+            self.tabs.setCurrentWidget(view)
+            view.select_keys([key])
+
+    def select_cell_at(self, offset: int) -> None:
+        """Text → cell: a click on a number selects the cell read from it."""
+        if self.report is None:
+            return
+        key = self.report.cell_at(offset)
+        if key:
+            self.select_cell(key)
+            self.show_status(f"原文此处对应 {self.report.edition.cell_defs[key].label}")
+
+    def show_finding(self, f: Finding) -> None:
+        """Finding → its cells in the grid and their characters in the text."""
+        cells = list(f.rule.cells)
+        if not cells or self.report is None:
+            return
+        first_table = cells[0].split(".", 1)[0]
+        view = self.views.get(first_table)
+        if view is not None:
+            self.tabs.setCurrentWidget(view)
+            view.blockSignals(True)
+            view.select_keys(cells)
+            view.blockSignals(False)
+        spans = [self.report.cells[k].span for k in cells if self.report.cells[k].span]
+        self.source_view.highlight(spans)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ editing
+
+    def copy(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (SourceView, QLineEdit)):
+            focus.copy()
+        elif (view := self.current_view()) is not None:
+            view.copy_selection()
+
+    def paste(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.paste()
+        elif (view := self.current_view()) is not None:
+            view.paste_clipboard()
+
+    def _fill(self, value, text: str) -> None:
+        if (view := self.current_view()) is not None:
+            view.fill_selection(value, text)
+
+    def _fill_na(self) -> None:
+        from core.values import NA
+        self._fill(NA, "标为不适用")
+
+    def apply_suggestion(self, s: Suggestion) -> None:
+        if self.doc is None:
+            return
+        label = self.doc.report.edition.cell_defs[s.cell].label
+        self.undo_stack.push(SetCellsCommand(self.doc, {s.cell: s.value}, f"应用建议修正 {label}"))
+        self.select_cell(s.cell)
+        self.show_status(f"已应用建议修正：{s.message}")
+
+    def apply_current_suggestion(self) -> None:
+        if self.doc is None:
+            return
+        s = self.findings.suggestion_for(self.findings.current()) or self.findings.suggestion_for(None)
+        if s is None:
+            self.show_status("没有可定位到单一单元格的建议修正")
+            return
+        self.apply_suggestion(s)
+
+    def set_verdict(self, key: str, verdict: str | None, comment: str) -> None:
+        if self.doc is not None:
+            self.undo_stack.push(VerdictCommand(self.doc, key, verdict, comment))
+
+    def _on_reviewer(self) -> None:
+        name = self.reviewer_edit.text().strip()
+        self.settings.setValue("reviewer", name)
+        if self.doc is not None:
+            self.doc.set_reviewer(name)
+
+    # ------------------------------------------------------------------ chart
+
+    def ensure_chart(self) -> None:
+        """Build the chart on first show: pyqtgraph is slow to import and not needed at startup."""
+        if self.chart is None:
+            from gui.chart import FlowChart
+            self.chart = FlowChart(cjk_font(9))
+            self.chart_dock.setWidget(self.chart)
+            if self.doc is not None:
+                self.chart.set_document(self.doc)
+
+    # ------------------------------------------------------------------ saving and closing
+
+    def save(self) -> bool:
+        if self.doc is None:
+            return True
+        if self.doc.save():
+            self.show_status(f"校对记录已保存：{self.doc.review_file}")
+            return True
+        return False
+
+    def ask_save(self) -> QMessageBox.StandardButton:
+        """Ask before dropping unsaved work (tests replace this)."""
+        return QMessageBox.question(
+            self, APP_TITLE, "校对记录有未保存的修改，是否保存？",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded or clean)."""
+        if self.doc is None or not self.doc.dirty:
+            return True
+        answer = self.ask_save()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.doc.discard_autosave()
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._save_settings()
+        event.accept()
+
+    # ------------------------------------------------------------------ drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            event.acceptProposedAction()
+            path = Path(urls[0].toLocalFile())
+            if path.suffix.lower() not in REPORT_SUFFIXES:
+                self.show_status(f"“{path.name}”可能不是年度报告，仍尝试打开")
+            self.open_file(path)
