@@ -119,9 +119,9 @@ class ReportTableModel(QAbstractTableModel):
                 return QBrush(colour.darker(130) if colour else BLANK_HATCH, Qt.BrushStyle.BDiagPattern)
             return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if cell.edited:
-                return QBrush(EDITED_FG)
-            return QBrush(NA_FG) if cell.value is NA else None
+            if cell.value is NA:
+                return QBrush(NA_FG)
+            return QBrush(EDITED_FG) if cell.edited else None
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if cell.edited else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
