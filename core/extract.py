@@ -26,6 +26,7 @@ class _Found:
 
     label: Atom
     values: list[Atom]
+    doubt: str | None = None        # set when the row was placed by elimination
 
 
 class ExtractionError(Exception):
@@ -92,6 +93,7 @@ def _find_rows(atoms: Sequence[Atom], rows: Sequence[Row], start: int = 0,
                stop: Callable[[Atom], bool] | None = None) -> tuple[dict[str, _Found], int]:
     """Find each row's label in order and take the values after it. Returns rows found, end index."""
     found: dict[str, _Found] = {}
+    unmatched: list[tuple[int, _Found]] = []   # (position in order of rows, label with values)
     expect = 0
     i = start
     end = start
@@ -99,7 +101,7 @@ def _find_rows(atoms: Sequence[Atom], rows: Sequence[Row], start: int = 0,
         a = atoms[i]
         if stop and stop(a):
             break
-        if not (a.is_label and a.label_like()):
+        if not (a.is_label and a.label_like(60)) or (a.norm and not a.label_like() and not _garbled_label(a)):
             i += 1
             continue
         hit = None
@@ -110,13 +112,41 @@ def _find_rows(atoms: Sequence[Atom], rows: Sequence[Row], start: int = 0,
                 hit = j
                 break
         if hit is None:
-            i += 1
+            values, nxt = _values_after(atoms, i)
+            if values and found:
+                unmatched.append((expect, _Found(a, values)))
+            i = nxt if values else i + 1
             continue
         values, i = _values_after(atoms, i)
         found[rows[hit].key] = _Found(a, values)
         expect = hit + 1
         end = i
+    _place_by_elimination(found, unmatched, rows)
     return found, end
+
+
+def _garbled_label(a: Atom) -> bool:
+    """A label OCR or typing damaged: mostly CJK, short, no sentence punctuation."""
+    n = a.norm
+    return 2 <= len(n) <= 60 and sum("\u4e00" <= ch <= "\u9fff" for ch in n) >= len(n) * 0.5 and "。" not in n
+
+
+def _place_by_elimination(found: dict[str, _Found], unmatched: list[tuple[int, _Found]],
+                          rows: Sequence[Row]) -> None:
+    """A row whose label was not recognised, sitting alone in the gap where one row is missing.
+
+    Its values are placed on the missing row, and every cell says so: the auditor must confirm.
+    """
+    for pos, f in unmatched:
+        if pos >= len(rows) or rows[pos].key in found:
+            continue
+        nxt = pos + 1
+        if nxt < len(rows) and rows[nxt].key not in found:
+            continue  # more than one row missing here: the gap does not say which
+        if sum(1 for p, _ in unmatched if p == pos) != 1:
+            continue
+        f.doubt = f"行标签“{f.label.norm}”未能识别，按位置推定为“{rows[pos].label}”，请核对"
+        found[rows[pos].key] = f
 
 
 def _values_after(atoms: Sequence[Atom], i: int) -> tuple[list[Atom], int]:
@@ -143,7 +173,7 @@ def _values_after(atoms: Sequence[Atom], i: int) -> tuple[list[Atom], int]:
 
 def _reading(a: Atom, uncertain: str | None = None, unit: str | None = None) -> Reading:
     p = (parse_value(a.text, None, unit) if unit and a.parsed and a.parsed.unit else a.parsed) or Parsed(None)
-    return Reading(p.value, a.text.strip(" \t\u3000\u00a0\r"), (a.start, a.end), uncertain, p.note)
+    return Reading(p.value, a.text.strip(" \t\u3000\u00a0\r"), (a.start, a.end), uncertain or p.doubt, p.note)
 
 
 def _place(report: Report, table: str, row_key: str, columns: Sequence[str], found: _Found | None,
@@ -155,7 +185,7 @@ def _place(report: Report, table: str, row_key: str, columns: Sequence[str], fou
     n = len(keys)
     if len(values) == n:
         for k, a in zip(keys, values):
-            report.cells[k].reading = _reading(a, None, report.edition.cell_defs[k].unit)
+            report.cells[k].reading = _reading(a, found.doubt, report.edition.cell_defs[k].unit)
         return
     if len(values) < n:
         split = _split_all(values, n, check)

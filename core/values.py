@@ -54,7 +54,8 @@ class Parsed:
 
     value: Value
     unit: str | None = None          # the unit written in the cell, if any
-    note: str | None = None          # why the reading deserves a look (shown to the auditor)
+    note: str | None = None          # a remark on the reading (e.g. a unit conversion)
+    doubt: str | None = None         # why the reading is not certain (e.g. OCR look-alikes)
 
 
 def normalise(text: str) -> str:
@@ -77,7 +78,7 @@ def parse_value(text: str, kind: Kind | None = None, unit: str | None = None) ->
         return Parsed(NA)
     m = _NUMBER.match(t)
     if not m:
-        return None
+        return _ocr_lookalike(t)
     digits = m["int"].replace(",", "")
     try:
         number = Decimal(digits + ("." + m["frac"] if m["frac"] else ""))
@@ -93,6 +94,17 @@ def parse_value(text: str, kind: Kind | None = None, unit: str | None = None) ->
         if written_unit != target:
             note = f"原文“{text.strip()}”已按{target}换算"
     return Parsed(as_number(number), written_unit, note)
+
+
+_OCR_DIGITS = str.maketrans("OoIl", "0011")
+
+
+def _ocr_lookalike(t: str) -> Parsed | None:
+    """"1O" or "l2": letters OCR reads for digits. Read them, but never as certain."""
+    if len(t) > 8 or not re.fullmatch(r"[0-9OoIl]*[0-9][0-9OoIl]*|[Oo]", t):
+        return None
+    fixed = t.translate(_OCR_DIGITS)
+    return Parsed(int(fixed), None, None, f"原文为“{t}”，疑似文字识别把字母当作数字，按 {int(fixed)} 读取")
 
 
 def as_number(d: Decimal) -> Number:

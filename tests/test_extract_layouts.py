@@ -141,3 +141,25 @@ def test_extract_never_raises_on_any_unicode(text):
         extract(text)
     except ExtractionError:
         pass
+
+
+def test_garbled_row_label_is_placed_by_position_and_flagged():
+    values = consistent_values(EDITION_2019, 12)
+    text = render(EDITION_2019, values, "tabs").replace("4.保护第三方合法权益", "4.保扩笫三万合去杈益")
+    r = extract(text)
+    keys = [f"apply.denied_4.{c}" for c in ("natural", "commercial", "total")]
+    assert [r.value(k) for k in keys] == [values[k] for k in keys]
+    assert all("按位置推定" in r.cells[k].uncertain for k in keys)
+    assert not r.cells["apply.denied_3.natural"].uncertain
+
+
+def test_ocr_letters_for_digits_are_read_but_flagged():
+    values = consistent_values(EDITION_2021, 12)
+    values["review.reconsideration.upheld"] = 10
+    values["review.reconsideration.total"] = sum(values[f"review.reconsideration.{c}"]
+                                                 for c in ("upheld", "corrected", "other", "pending"))
+    text = render(EDITION_2021, values, "tabs")
+    head = text.index("\t10\n", text.index("复议后起诉"))
+    r = extract(text[:head] + "\t1O\n" + text[head + 4:])
+    cell = r.cells["review.reconsideration.upheld"]
+    assert cell.value == 10 and "疑似文字识别" in cell.uncertain

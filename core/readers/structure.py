@@ -66,7 +66,7 @@ def _label_of(grid: Grid, row: int, first_value_col: int) -> GridCell | None:
 # ------------------------------------------------------------------ table 三
 
 def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
-               state: dict) -> tuple[dict[str, Reading], dict[int, Column] | None]:
+               state: dict) -> tuple[dict[str, Reading | None], dict[int, Column] | None]:
     block = report.edition.table("apply").blocks[0]
     cols = block.columns
     start = next((r for r in range(grid.n_rows) for c in range(grid.n_cols)
@@ -98,10 +98,12 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
         start = 0
     else:
         return {}, None
-    if {c.key for c in colmap.values()} != {c.key for c in cols}:
+    # a column the header lacks stays unread; too few known columns means an unusual layout
+    if len(colmap) * 2 < len(cols) or "total" not in {c.key for c in colmap.values()}:
         return {}, None
+    missing = [c for c in cols if c.key not in {x.key for x in colmap.values()}]
     first = min(colmap)
-    out: dict[str, Reading] = {}
+    out: dict[str, Reading | None] = {}
     rows = block.rows
     expect = state.get("expect", 0) if start == 0 else 0
     for r in range(start, grid.n_rows):
@@ -121,18 +123,22 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
         if hit is None:
             continue
         expect = hit + 1
-        readings = {}
+        readings: dict[str, Reading | None] | None = {}
+        used: set[int] = set()
         for col, column in colmap.items():
             cell = grid.at(r, col)
-            if cell is None or cell.row != r or cell.rowspan != 1 or not _is_value(cell):
+            if cell is None or cell.row != r or cell.rowspan != 1 or id(cell) in used or not _is_value(cell):
                 readings = None
                 break
+            used.add(id(cell))
             reading = _reading(cell, column)
             if reading is None:
                 readings = None
                 break
             readings[f"apply.{rows[hit].key}.{column.key}"] = reading
         if readings:
+            for column in missing:
+                readings[f"apply.{rows[hit].key}.{column.key}"] = None
             out.update(readings)
     state["expect"] = expect
     return out, colmap
@@ -140,11 +146,11 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
 
 # ------------------------------------------------------------------ table 二
 
-def _map_active(report: Report, grid: Grid) -> dict[str, Reading]:
+def _map_active(report: Report, grid: Grid) -> dict[str, Reading | None]:
     table = report.edition.table("active")
     all_rows = [(b, r) for b in table.blocks for r in b.rows]
     header: dict[int, str] = {}
-    out: dict[str, Reading] = {}
+    out: dict[str, Reading | None] = {}
     expect = 0
     for r in range(grid.n_rows):
         first = grid.at(r, 0)
@@ -165,11 +171,14 @@ def _map_active(report: Report, grid: Grid) -> dict[str, Reading]:
             continue
         expect = hit + 1
         block, row = all_rows[hit]
-        readings: dict[str, Reading] | None = {}
+        readings: dict[str, Reading | None] | None = {}
         used: set[int] = set()
         for column in block.columns:
             cols = [c for c, h in header.items() if _column_for(h, block.columns) is column]
             cells = {id(grid.at(r, c)): grid.at(r, c) for c in cols}
+            if not cells and len(block.columns) > 1:
+                readings[f"active.{row.key}.{column.key}"] = None   # the header lacks this column
+                continue
             if len(cells) != 1:
                 readings = None
                 break
@@ -183,7 +192,7 @@ def _map_active(report: Report, grid: Grid) -> dict[str, Reading]:
                 readings = None
                 break
             readings[f"active.{row.key}.{column.key}"] = reading
-        if readings:
+        if readings and any(v is not None for v in readings.values()):
             out.update(readings)
     return out
 
@@ -237,8 +246,9 @@ def _map_review(report: Report, grid: Grid) -> dict[str, Reading]:
 
 # ------------------------------------------------------------------ entry point
 
-def structural_readings(report: Report, grids: list[Grid]) -> dict[str, Reading]:
-    found: dict[str, Reading] = {}
+def structural_readings(report: Report, grids: list[Grid]) -> dict[str, Reading | None]:
+    """Readings placed by the table structure; None for a cell the table's header lacks."""
+    found: dict[str, Reading | None] = {}
     colmap = None
     state: dict = {}
     for g in grids:
@@ -263,14 +273,21 @@ def apply_structure(report: Report, grids: list[Grid]) -> None:
     """Check the text extractor's readings against the table structure; the structure wins."""
     found = structural_readings(report, grids)
     changed: dict[str, int] = {}
+    absent: dict[str, set[str]] = {}
     for key, reading in found.items():
         cell = report.cells.get(key)
         if cell is None:
             continue
         old = cell.reading
+        if reading is None:
+            cell.reading = None
+            absent.setdefault(_TABLE_NAMES[key.split(".")[0]], set()).add(cell.definition.column.label)
+            continue
         if old is not None and old.uncertain is None and old.value != reading.value:
             changed[key.split(".")[0]] = changed.get(key.split(".")[0], 0) + 1
         cell.reading = reading
+    for name, labels in absent.items():
+        report.notes.append(f"{name}的表头中没有“{'”“'.join(sorted(labels))}”列，这些格未读取")
     for table, n in changed.items():
         report.notes.append(f"{_TABLE_NAMES[table]}有{n}格按表格结构读取，与按文字顺序读取的结果不同，请核对")
     # notes about rows the text reading missed are stale once the structure found every cell
