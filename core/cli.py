@@ -38,6 +38,8 @@ def finding_json(f: Finding) -> dict:
         "rule": f.rule.id,
         "severity": f.severity,
         "cells": list(f.rule.cells),
+        "reported_cells": list(f.rule.reported),
+        "computed_cells": list(f.rule.computed),
         "expected": to_json(f.computed),
         "actual": to_json(f.reported),
         "difference": to_json(f.difference),
