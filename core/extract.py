@@ -8,6 +8,7 @@ cells are marked uncertain with the reason; nothing is guessed silently.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -208,8 +209,8 @@ def _split_all(values: list[Atom], n: int, check: Callable[[list[int]], bool] | 
         return None
     digits = [a.text.strip() for a in values]
     extra = n - len(values)
-    if sum(len(d) - 1 for d in digits) < extra:
-        return None
+    if sum(len(d) - 1 for d in digits) < extra or math.prod(len(d) for d in digits) > 20000:
+        return None  # cannot be cut into enough cells, or too many ways to try
     solutions: list[list[tuple[int, int, str]]] = []
     for parts in _partitions(digits, extra):
         nums = [int(p) for _, _, p in parts]
