@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QMenu, QMessageBox, QProgressDialog, QPushButton, QSplitter,
+                               QMainWindow, QMenu, QMessageBox, QProgressDialog, QPushButton, QSizePolicy, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from core.loader import REPORT_SUFFIXES
@@ -71,7 +71,9 @@ class MainWindow(QMainWindow):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.banner_box)
         rl.addWidget(self.tabs, 1)
-        rl.addWidget(Legend())
+        legend = Legend()
+        legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        rl.addWidget(legend)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.source_view)
         self.splitter.addWidget(right)
@@ -225,16 +227,19 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        split = self.settings.value("window/splitter")
-        if isinstance(split, QByteArray):
-            self.splitter.restoreState(split)
+        try:
+            self._split_ratio = float(self.settings.value("window/splitter_ratio", 0.36))
+        except (TypeError, ValueError):
+            self._split_ratio = 0.36
         self.reviewer_edit.setText(str(self.settings.value("reviewer", "") or ""))
         self._rebuild_recent()
 
     def _save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
+        sizes = self.splitter.sizes()
+        if sum(sizes) > 0 and self.source_view.isVisible():
+            self.settings.setValue("window/splitter_ratio", sizes[0] / sum(sizes))
         self.settings.setValue("reviewer", self.reviewer_edit.text())
         self.settings.sync()
 
@@ -530,6 +535,15 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         event.accept()
+
+    def showEvent(self, event) -> None:
+        """Apply the saved source/tables proportion once the window has its real width."""
+        super().showEvent(event)
+        if not getattr(self, "_split_done", False):
+            self._split_done = True
+            total = sum(self.splitter.sizes()) or self.width()
+            left = int(total * min(max(self._split_ratio, 0.1), 0.9))
+            self.splitter.setSizes([left, total - left])
 
     # ------------------------------------------------------------------ drag and drop
 

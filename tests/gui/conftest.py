@@ -14,8 +14,13 @@ SEED_003 = SEEDS / "003_5ff8cf655acdf111.txt"
 
 
 @pytest.fixture(autouse=True)
-def qt_settings(qapp, tmp_path: Path):
+def qt_settings(qapp, tmp_path: Path, monkeypatch):
     """Never touch the real user's settings or data folder."""
+    import gui.main_window
+    import gui.session
+    userdata = tmp_path / "userdata" / "reviews"
+    monkeypatch.setattr(gui.session, "fallback_dir", lambda: userdata)
+    monkeypatch.setattr(gui.main_window, "fallback_dir", lambda: userdata)
     from gui.main import APP, ORG
     QCoreApplication.setOrganizationName(ORG)
     QCoreApplication.setApplicationName(APP)
