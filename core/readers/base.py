@@ -61,6 +61,7 @@ class Grid:
 
     cells: list[GridCell]
     page: int | None = None
+    col_edges: list[float] | None = None    # left x of each grid column (PDF), to join split tables
     n_rows: int = 0
     n_cols: int = 0
     _at: list[list[GridCell | None]] = field(default_factory=list, repr=False)

@@ -38,7 +38,7 @@ def _check_package(path: Path, data: bytes) -> None:
         for info in zf.infolist():
             if info.filename.endswith((".xml", ".rels")):
                 with zf.open(info) as f:
-                    head = f.read(4096)
+                    head = f.read(65536)   # the prolog, where a DTD would be
                 if any(m in head for m in _DTD_MARKS):
                     raise LoadError(path, f"文档内部文件“{info.filename}”含有 DTD/实体声明（正常的 Word 文档不会有），"
                                           "可能是恶意构造的文件，已拒绝读取")

@@ -93,8 +93,10 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
                     return {}, None      # two columns claim one header: unusual layout
             else:
                 seen[k] = col
-    elif inherited is not None and state.get("expect", 0) < len(block.rows) and grid.n_cols > max(inherited):
-        colmap = dict(inherited)        # a continuation (next page) without its header
+    elif inherited is not None and state.get("expect", 0) < len(block.rows):
+        colmap = _carry_columns(inherited, state.get("grid"), grid)   # a continuation without its header
+        if not colmap:
+            return {}, None
         start = 0
     else:
         return {}, None
@@ -141,7 +143,24 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
                 readings[f"apply.{rows[hit].key}.{column.key}"] = None
             out.update(readings)
     state["expect"] = expect
+    state["grid"] = grid
     return out, colmap
+
+
+def _carry_columns(colmap: dict[int, Column], before: Grid | None, grid: Grid) -> dict[int, Column]:
+    """The column map of a table's first part applied to its continuation (same x, or same width)."""
+    if before is None:
+        return {}
+    if before.col_edges and grid.col_edges:
+        out = {}
+        for col, column in colmap.items():
+            x = before.col_edges[col]
+            match = [i for i, e in enumerate(grid.col_edges) if abs(e - x) <= 2]
+            if len(match) != 1:
+                return {}
+            out[match[0]] = column
+        return out
+    return dict(colmap) if before.n_cols == grid.n_cols else {}
 
 
 # ------------------------------------------------------------------ table 二

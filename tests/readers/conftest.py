@@ -6,13 +6,15 @@ import pytest
 from tests.readers.fixtures import SeedDoc
 
 
-@pytest.fixture(scope="session")
-def seed_docs() -> dict:
-    return {}
+_DOCS: dict = {}
+
+
+def doc_for(seed) -> SeedDoc:
+    if seed not in _DOCS:
+        _DOCS[seed] = SeedDoc(seed)
+    return _DOCS[seed]
 
 
 @pytest.fixture
-def seed_doc(seed, seed_docs) -> SeedDoc:
-    if seed not in seed_docs:
-        seed_docs[seed] = SeedDoc(seed)
-    return seed_docs[seed]
+def seed_doc(seed) -> SeedDoc:
+    return doc_for(seed)

@@ -85,7 +85,20 @@ def _grid_cells(lay: TableLayout, values: dict[str, str]):
 
 # ------------------------------------------------------------------ DOCX
 
+_DOCX_CACHE: dict[Path, bytes] = {}
+
+
 def build_docx(doc: SeedDoc, path: Path) -> Path:
+    """The seed as a .docx in the official layout (built once per seed, then copied)."""
+    if doc.seed not in _DOCX_CACHE:
+        buf = io.BytesIO()
+        _build_docx(doc, buf)
+        _DOCX_CACHE[doc.seed] = buf.getvalue()
+    path.write_bytes(_DOCX_CACHE[doc.seed])
+    return path
+
+
+def _build_docx(doc: SeedDoc, target) -> None:
     import docx
     from docx.shared import Pt
 
@@ -107,8 +120,7 @@ def build_docx(doc: SeedDoc, path: Path) -> Path:
             cell.text = text
     for line in OUTRO:
         d.add_paragraph(line)
-    d.save(str(path))
-    return path
+    d.save(target)
 
 
 # ------------------------------------------------------------------ HTML

@@ -7,6 +7,7 @@ import pytest
 from core.loader import LoadError, load
 from core.readers import docx_reader
 from core.readers.base import Cancelled
+from tests.readers.conftest import doc_for
 from tests.readers.fixtures import SeedDoc, build_docx
 from tests.readers.helpers import assert_matches_expected, assert_spans, cli_check
 
@@ -52,7 +53,7 @@ def test_docx_progress_and_cancel(seed_doc: SeedDoc, tmp_path):
 
 
 def test_docx_cli_json(seed, tmp_path):
-    doc = SeedDoc(seed)
+    doc = doc_for(seed)
     path = build_docx(doc, tmp_path / "report.docx")
     [line] = cli_check(path)
     assert line["ok"] is True
@@ -84,7 +85,7 @@ def _apply_without_column(doc: SeedDoc, path, drop_label: str):
 def test_structure_places_values_when_a_column_is_missing(tmp_path, seed):
     """Table 三 without its 科研机构 column: the text order would shift every value after it;
     the header puts each value in its own column and leaves the missing column unread."""
-    doc = SeedDoc(seed)
+    doc = doc_for(seed)
     path = _apply_without_column(doc, tmp_path / "r.docx", "科研机构")
     report = load(path)
     assert_spans(report)

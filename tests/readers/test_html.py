@@ -5,6 +5,7 @@ import pytest
 
 from core.loader import LoadError, load
 from core.readers import html_reader
+from tests.readers.conftest import doc_for
 from tests.readers.fixtures import SeedDoc, build_html
 from tests.readers.helpers import assert_matches_expected, cli_check
 
@@ -88,7 +89,7 @@ def test_html_not_a_report(tmp_path):
 
 
 def test_html_cli(seed, tmp_path):
-    doc = SeedDoc(seed)
+    doc = doc_for(seed)
     path = tmp_path / "report.html"
     path.write_bytes(build_html(doc, "gbk"))
     [line] = cli_check(path)

@@ -1,0 +1,154 @@
+"""PDF reports with a text layer, read page by page through pdfplumber.
+
+Each page gives its ruled tables (cells from the drawn lines; a merged cell is one larger cell, so
+its row/column span comes from its edges) and the text lines outside them, in top-to-bottom order.
+From page 2 on, the source text marks where each page starts ("——第3页——"). Page numbers printed
+in the margins are left out. Pages are read one at a time and their caches freed, with a
+``progress(done, total)`` call per page that may raise to cancel. A PDF without any text layer is
+a scan and needs OCR first; an encrypted one needs its password removed.
+"""
+from __future__ import annotations
+
+import io
+import re
+from bisect import bisect_left
+from pathlib import Path
+
+from core.loader import LoadError
+from core.model import Report
+from core.readers.base import Block, Grid, GridCell, PageMark, Paragraph, Progress, build_report, report_progress
+
+NO_TEXT = "此 PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）"
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–－\s]*$")
+MAX_PAGES = 2000
+
+
+def _open(path: Path, data: bytes):
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    if b"%PDF" not in data[:1024]:
+        raise LoadError(path, "不是 PDF 文件（文件头不是 %PDF）")
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as e:
+        inner = e.args[0] if e.args else e
+        name = type(inner).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise LoadError(path, "PDF 文件已加密（需要打开密码），请先用 PDF 软件去除密码后再导入") from e
+        raise LoadError(path, f"PDF 文件已损坏或不完整，无法打开（{name}: {inner}）") from e
+
+
+def _cluster(values: list[float], tol: float = 1.5) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    i = bisect_left(edges, v - 1.5)
+    return min(i, len(edges) - 1)
+
+
+def table_grid(table, page_no: int) -> Grid:
+    """A pdfplumber table as a grid: spans from the cells' edges."""
+    texts = table.extract()
+    boxes = []
+    for ri, row in enumerate(table.rows):
+        for ci, bbox in enumerate(row.cells):
+            if bbox is None:
+                continue
+            text = texts[ri][ci] if ri < len(texts) and ci < len(texts[ri]) else ""
+            boxes.append((bbox, text or ""))
+    xs = _cluster([b[0] for b, _ in boxes] + [b[2] for b, _ in boxes])
+    ys = _cluster([b[1] for b, _ in boxes] + [b[3] for b, _ in boxes])
+    cells = []
+    for (x0, top, x1, bottom), text in boxes:
+        c0, c1 = _index(xs, x0), _index(xs, x1)
+        r0, r1 = _index(ys, top), _index(ys, bottom)
+        cells.append(GridCell(text, r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), page=page_no))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Grid(cells, page=page_no, col_edges=xs[:-1])
+
+
+def page_blocks(page, page_no: int) -> list[Block]:
+    tables = page.find_tables() if (page.lines or page.rects or page.curves) else []
+    boxes = [t.bbox for t in tables]
+    items: list[tuple[float, int, Block]] = []
+    for t in tables:
+        grid = table_grid(t, page_no)
+        if grid.cells:
+            items.append((t.bbox[1], 1, grid))
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    height = float(page.height)
+    for line in text_page.extract_text_lines(return_chars=False):
+        text = line["text"].strip()
+        if not text:
+            continue
+        in_margin = line["top"] < height * 0.08 or line["bottom"] > height * 0.92
+        if in_margin and _PAGE_NUMBER.match(text):
+            continue
+        items.append((line["top"], 0, Paragraph(text)))
+    items.sort(key=lambda x: (x[0], x[1]))
+    return [b for _, _, b in items]
+
+
+def read(path: Path, data: bytes, progress: Progress = None) -> Report:
+    pdf = _open(path, data)
+    blocks: list[Block] = []
+    try:
+        try:
+            pages = pdf.pages
+        except Exception as e:
+            raise LoadError(path, f"PDF 文件已损坏，无法读取页面（{type(e).__name__}）") from e
+        total = len(pages)
+        if total == 0:
+            raise LoadError(path, "PDF 文件中没有页面")
+        if total > MAX_PAGES:
+            raise LoadError(path, f"PDF 页数过多（{total} 页，上限 {MAX_PAGES} 页）")
+        chars = 0
+        blank_pages = 0
+        for i, page in enumerate(pages):
+            report_progress(progress, i, total)
+            try:
+                n = len(page.chars)
+                chars += n
+                if n == 0:
+                    blank_pages += 1
+                else:
+                    if i > 0:
+                        blocks.append(PageMark(i + 1))
+                    blocks.extend(page_blocks(page, i + 1))
+            except LoadError:
+                raise
+            except Exception as e:
+                raise LoadError(path, f"PDF 第{i + 1}页已损坏，无法读取（{type(e).__name__}）") from e
+            finally:
+                page.close()
+        report_progress(progress, total, total)
+    finally:
+        pdf.close()
+    if chars == 0:
+        raise LoadError(path, NO_TEXT)
+    has_tables = any(isinstance(b, Grid) for b in blocks)
+    if blank_pages:
+        reason = (f"未找到政府信息公开年度报告的统计表格；此 PDF 有{blank_pages}页没有文字层（可能是扫描件），"
+                  "这些页需要先做文字识别（OCR）")
+    elif has_tables:
+        reason = "PDF 中的表格不是政府信息公开年度报告的统计表（未找到表二、表三、表四）"
+    else:
+        reason = "PDF 中没有找到政府信息公开年度报告的统计表格（表二、表三、表四）"
+    report = build_report(blocks, path, "pdf", reason)
+    if blank_pages:
+        report.notes.append(f"此 PDF 有{blank_pages}页没有文字层（可能是扫描页），这些页的内容未读取")
+    return report

@@ -1,0 +1,140 @@
+"""PDFs with a text layer (tables drawn as ruled grids, split across pages) read exactly."""
+from __future__ import annotations
+
+import pytest
+
+from core.loader import LoadError, load
+from core.readers import pdf_reader
+from core.readers.base import Cancelled
+from tests.readers.conftest import doc_for
+from tests.readers.fixtures import SeedDoc, build_pdf, image_only_pdf
+from tests.readers.helpers import assert_matches_expected, cli_check
+
+_PDF_CACHE: dict = {}
+
+
+def pdf_bytes(doc: SeedDoc, **kw) -> bytes:
+    key = (doc.seed, tuple(sorted(kw.items())))
+    if key not in _PDF_CACHE:
+        _PDF_CACHE[key] = build_pdf(doc, **kw)
+    return _PDF_CACHE[key]
+
+
+def test_pdf_reads_exactly(seed_doc: SeedDoc, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf_bytes(seed_doc))
+    report = load(path)
+    assert report.source_format == "pdf"
+    assert_matches_expected(report, seed_doc.expected)
+    assert report.notes == []
+    assert report.source_text.startswith(seed_doc.title[0])
+
+
+def test_pdf_pages_marked_and_split_table_mapped(seed_doc: SeedDoc, tmp_path):
+    """Table 三 runs over a page break: the page is marked, and the second part still gets its
+    columns from the first part's header (structure covers every cell)."""
+    from core.extract import extract
+    from core.readers.base import render
+    from core.readers.structure import structural_readings
+    import io
+    import pdfplumber
+    data = pdf_bytes(seed_doc)
+    blocks = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        n = len(pdf.pages)
+        for i, page in enumerate(pdf.pages):
+            if i:
+                blocks.append(pdf_reader.PageMark(i + 1))
+            blocks += pdf_reader.page_blocks(page, i + 1)
+    text, grids = render(blocks)
+    assert n >= 2 and "——第2页——" in text
+    report = extract(text)
+    assert len(structural_readings(report, grids)) == len(report.cells)
+
+
+def test_pdf_progress_per_page_and_cancel(tmp_path):
+    doc = doc_for(sorted(_seeds())[0])
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf_bytes(doc, filler_pages=6))
+    calls = []
+    report = load(path, progress=lambda d, t: calls.append((d, t)))
+    assert_matches_expected(report, doc.expected)
+    total = calls[-1][1]
+    assert total >= 7 and [d for d, _ in calls] == list(range(total + 1))
+
+    def cancel(done, total):
+        if done == 3:
+            raise Cancelled(path)
+    with pytest.raises(Cancelled, match="已取消"):
+        load(path, progress=cancel)
+
+
+def _seeds():
+    from tests.conftest import SEED_FILES
+    return SEED_FILES
+
+
+def test_pdf_cid_font(tmp_path, monkeypatch):
+    """reportlab's built-in STSong-Light (no font file) also gives a readable text layer."""
+    import tests.readers.fixtures as fx
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    monkeypatch.setattr(fx, "_FONT", "STSong-Light")
+    doc = doc_for(_seeds()[2])
+    path = tmp_path / "cid.pdf"
+    build_pdf(doc, path)
+    assert_matches_expected(load(path), doc.expected)
+
+
+def test_pdf_cli(tmp_path):
+    doc = doc_for(_seeds()[3])
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf_bytes(doc))
+    [line] = cli_check(path)
+    assert line["ok"] is True and {k: line["cells"][k] for k in doc.expected["cells"]} == doc.expected["cells"]
+
+
+# ------------------------------------------------------------------ bad PDFs
+
+def test_pdf_scanned_needs_ocr(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(image_only_pdf())
+    with pytest.raises(LoadError) as e:
+        load(path)
+    assert pdf_reader.NO_TEXT in str(e.value)
+    [line] = cli_check(path)
+    assert line["ok"] is False and "OCR" in line["error"]
+
+
+def test_pdf_encrypted(tmp_path):
+    doc = doc_for(_seeds()[1])
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(pdf_bytes(doc, encrypt="secret"))
+    with pytest.raises(LoadError, match="已加密"):
+        load(path)
+    [line] = cli_check(path)
+    assert line["ok"] is False and "已加密" in line["error"]
+
+
+def test_pdf_empty_truncated_and_fake(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(LoadError, match="文件为空"):
+        load(empty)
+    assert pdf_reader  # the reader itself refuses empty bytes too
+    with pytest.raises(LoadError, match="不是 PDF"):
+        pdf_reader.read(empty, b"")
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("这不是PDF", encoding="utf-8")
+    with pytest.raises(LoadError, match="不是 PDF 文件"):
+        load(fake)
+    data = pdf_bytes(doc_for(_seeds()[0]))
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 3])
+    with pytest.raises(LoadError) as e:
+        load(cut)
+    assert "PDF" in str(e.value) or "统计表" in str(e.value)
+    for p in (empty, fake, cut):
+        [line] = cli_check(p)
+        assert line["ok"] is False and line["error"]
