@@ -257,7 +257,7 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
     ws.page_setup.orientation = "portrait" if tkey == "active" else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1          # each official table on one page, as on the form
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if lay.header_rows:
         ws.print_title_rows = f"{TOP}:{TOP + lay.header_rows - 1}"
@@ -428,6 +428,10 @@ def build_workbook(report: Report, checker: Checker | None = None,
     for r, (k, v) in enumerate(_info_rows(report, checker, session), start=1):
         put(info, r, 1, k, F_HEAD, A_LEFT, border=True, fill=FILL_HEADER)
         put(info, r, 2, v, F_BODY, A_LEFT, border=True, number_format="0" if isinstance(v, int) else None)
+    info.page_setup.paperSize = info.PAPERSIZE_A4
+    info.page_setup.fitToWidth = 1
+    info.page_setup.fitToHeight = 0
+    info.sheet_properties.pageSetUpPr.fitToPage = True
     _key_sheet(wb, report, keymap)
     wb.active = 0
     wb.properties.creator = APP_NAME
