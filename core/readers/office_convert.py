@@ -38,7 +38,8 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
     if data.startswith(b"PK\x03\x04"):  # a .docx under an old name
         return docx_reader.read(path, data, progress)
     kind = _kind(path, data)
-    if not (is_ole2(data) or kind == "RTF"):
+    is_rtf = data.lstrip()[:5] == b"{\\rtf"
+    if not (is_ole2(data) or is_rtf):
         raise LoadError(path, f"不是有效的 {kind} 文件（文件头不符），可能已损坏或扩展名有误")
     exe = soffice()
     if exe is None:

@@ -256,3 +256,35 @@ def image_only_pdf() -> bytes:
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+# ------------------------------------------------------------------ encrypted Office file
+
+def encrypted_ooxml() -> bytes:
+    """A password-protected .docx as Office writes it: an OLE2 compound file holding the
+    ``EncryptionInfo`` and ``EncryptedPackage`` streams (contents random here)."""
+    import os
+    import struct
+
+    ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    info, package = os.urandom(4096), os.urandom(8192)
+    n_info, n_pkg = len(info) // 512, len(package) // 512
+    fat = [FATSECT, ENDOFCHAIN]
+    first_info = len(fat)
+    fat += [first_info + i + 1 for i in range(n_info - 1)] + [ENDOFCHAIN]
+    first_pkg = len(fat)
+    fat += [first_pkg + i + 1 for i in range(n_pkg - 1)] + [ENDOFCHAIN]
+    fat += [FREESECT] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child=NOSTREAM, left=NOSTREAM, right=NOSTREAM, start=ENDOFCHAIN, size=0) -> bytes:
+        raw = (name + "\0").encode("utf-16-le") if name else b""
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
+                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, child=1) + entry("EncryptionInfo", 2, right=2, start=first_info, size=len(info))
+                 + entry("EncryptedPackage", 2, start=first_pkg, size=len(package)) + entry("", 0))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+              + struct.pack("<I", 0) + struct.pack("<108I", *([FREESECT] * 108)))
+    assert len(header) == 512 and len(directory) == 512
+    return header + struct.pack("<128I", *fat) + directory + info + package
