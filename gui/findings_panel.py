@@ -79,10 +79,20 @@ class FindingsModel(QAbstractTableModel):
         return None
 
     def _on_cells_changed(self, _keys: list[str], findings: list[Finding]) -> None:
-        if findings:
-            self.beginResetModel()
-            self.rows = self.doc.checker.problems()
-            self.endResetModel()
+        """Same problems, new numbers: repaint those rows; a problem came or went: reset."""
+        if not findings:
+            return
+        new = self.doc.checker.problems()
+        if [f.rule.id for f in new] == [f.rule.id for f in self.rows]:
+            changed = {f.rule.id for f in findings}
+            self.rows = new
+            for i, f in enumerate(new):
+                if f.rule.id in changed:
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self.rows = new
+        self.endResetModel()
 
     def _on_verdicts(self, keys: list[str]) -> None:
         for i, f in enumerate(self.rows):
@@ -139,17 +149,19 @@ class FindingsPanel(QWidget):
         self.model = FindingsModel(doc)
         self.table.setModel(self.model)
         h = self.table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()          # once: per-edit resizing would cost a frame
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        self.model.modelReset.connect(lambda: self._enable(self.current()))
+        self.model.modelAboutToBeReset.connect(self._remember)
+        self.model.modelReset.connect(self._restore)
         self._enable(None)
 
     # ------------------------------------------------------------------ selection
 
     def current(self) -> Finding | None:
         ix = self.table.currentIndex()
-        return ix.data(FINDING_ROLE) if ix.isValid() and self.table.selectionModel().isSelected(ix) else None
+        return self.model.data(ix, FINDING_ROLE) if ix.isValid() and self.table.selectionModel().isSelected(ix) else None
 
     def select_row(self, row: int) -> None:
         if self.model is None or not 0 <= row < self.model.rowCount():
@@ -168,6 +180,22 @@ class FindingsPanel(QWidget):
         self.select_row(row)
         return True
 
+    def _remember(self) -> None:
+        f = self.current()
+        self._kept = key_of(f) if f is not None else None
+
+    def _restore(self) -> None:
+        """After a reset keep the same finding selected, quietly (the grid keeps its selection)."""
+        row = self.model.row_of(self._kept) if self.model and getattr(self, "_kept", None) else -1
+        if row >= 0:
+            sm = self.table.selectionModel()
+            sm.blockSignals(True)
+            sm.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                               | QItemSelectionModel.SelectionFlag.Rows)
+            sm.blockSignals(False)
+            self.table.viewport().update()
+        self._enable(self.current())
+
     def suggestion_for(self, f: Finding | None) -> Suggestion | None:
         suggestions = self.doc.checker.suggestions()
         if f is not None:
@@ -175,7 +203,7 @@ class FindingsPanel(QWidget):
         return suggestions[0] if suggestions else None
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        f = current.data(FINDING_ROLE) if current.isValid() else None
+        f = self.model.data(current, FINDING_ROLE) if current.isValid() and self.model else None
         self._enable(f)
         if f is not None:
             self.finding_selected.emit(f)

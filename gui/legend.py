@@ -19,6 +19,9 @@ def _swatch(fill: QBrush | None, text: str = "", fg: QColor | None = None, corne
     p.setPen(QColor("#999"))
     p.drawRect(0, 0, 29, 15)
     if text:
+        font = p.font()
+        font.setBold(fg == EDITED_FG)
+        p.setFont(font)
         p.setPen(fg or QColor("black"))
         p.drawText(pm.rect(), Qt.AlignmentFlag.AlignCenter, text)
     if corner:
@@ -35,7 +38,7 @@ class Legend(QWidget):
         (QBrush(STATE_COLOURS[CellState.ERROR_INPUT]), "", None, False, "参与该合计的数"),
         (QBrush(STATE_COLOURS[CellState.UNCERTAIN]), "", None, False, "提取存疑，请核对原文"),
         (QBrush(STATE_COLOURS[CellState.WARNING]), "", None, False, "提示"),
-        (None, "5", EDITED_FG, True, "校对人已修改"),
+        (None, "5", EDITED_FG, False, "校对人已修改（蓝色粗体）"),
         (QBrush(BLANK_HATCH, Qt.BrushStyle.BDiagPattern), "", None, False, "空白（未填）"),
         (None, "/", NA_FG, False, "不适用"),
         (None, "0", None, False, "零"),

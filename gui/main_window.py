@@ -103,7 +103,6 @@ class MainWindow(QMainWindow):
         self.findings.finding_selected.connect(self.show_finding)
         self.findings.verdict_requested.connect(self.set_verdict)
         self.findings.suggestion_requested.connect(self.apply_suggestion)
-        self.undo_stack.indexChanged.connect(lambda _i: self._update_summary())
 
         self._build_actions()
         self._restore_settings()

@@ -19,10 +19,20 @@ from gui.cell_state import CellState, broken_findings, cell_state
 from gui.commands import SetCellsCommand
 from gui.session import ReviewDocument
 
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1      # the cell key, or None for labels
-SPAN_ROLE = Qt.ItemDataRole.UserRole + 2     # (start, end) in Report.source_text, or None
-STATE_ROLE = Qt.ItemDataRole.UserRole + 3    # CellState
-EDITED_ROLE = Qt.ItemDataRole.UserRole + 4   # bool: the auditor changed this cell
+_R = Qt.ItemDataRole
+DISPLAY, EDIT, TOOLTIP = int(_R.DisplayRole.value), int(_R.EditRole.value), int(_R.ToolTipRole.value)
+BACKGROUND, FOREGROUND = int(_R.BackgroundRole.value), int(_R.ForegroundRole.value)
+FONT, ALIGN = int(_R.FontRole.value), int(_R.TextAlignmentRole.value)
+KEY_ROLE = int(_R.UserRole.value) + 1        # the cell key, or None for labels
+SPAN_ROLE = int(_R.UserRole.value) + 2       # (start, end) in Report.source_text, or None
+STATE_ROLE = int(_R.UserRole.value) + 3      # CellState
+EDITED_ROLE = int(_R.UserRole.value) + 4     # bool: the auditor changed this cell
+_VALUE_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+_LABEL_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_ALIGN_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_ALIGN_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
 
 STATE_COLOURS = {
     CellState.ERROR_TOTAL: QColor("#f4b6b0"),
@@ -35,6 +45,11 @@ LABEL_BG = QColor("#f3f5f8")
 BLANK_HATCH = QColor("#b8b8b8")
 NA_FG = QColor("#8a8a8a")
 EDITED_FG = QColor("#1746c0")
+
+_NA_BRUSH, _EDITED_BRUSH = QBrush(NA_FG), QBrush(EDITED_FG)
+_FILLS = {c.name(): QBrush(c) for c in STATE_COLOURS.values()}
+_HATCHES = {c.name(): QBrush(c.darker(130), Qt.BrushStyle.BDiagPattern) for c in STATE_COLOURS.values()}
+_HATCHES[""] = QBrush(BLANK_HATCH, Qt.BrushStyle.BDiagPattern)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -66,10 +81,9 @@ class ReportTableModel(QAbstractTableModel):
         self.table_key = table_key
         self.undo_stack = undo_stack
         self.layout: TableLayout = table_layout(doc.report.edition, table_key)
-        self._label_at: dict[tuple[int, int], tuple[str, bool]] = {
-            (s.row, s.col): (s.text, s.header) for s in self.layout.spans}
         self._bold = QFont()
         self._bold.setBold(True)
+        self._labels = self._label_table()
         doc.cells_changed.connect(self._on_cells_changed)
 
     # ------------------------------------------------------------------ shape
@@ -89,44 +103,42 @@ class ReportTableModel(QAbstractTableModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if self.key_at(index):
-            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-        return Qt.ItemFlag.ItemIsEnabled
+            return _NO_FLAGS
+        return _VALUE_FLAGS if (index.row(), index.column()) in self.layout.key_at else _LABEL_FLAGS
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return None
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        return str(section + 1) if role == DISPLAY else None
 
     # ------------------------------------------------------------------ data
+    # data() runs for every role of every painted cell, so roles are compared as plain ints and
+    # label cells are answered from a table built once.
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
-        key = self.key_at(index)
+        pos = (index.row(), index.column())
+        key = self.layout.key_at.get(pos)
         if key is None:
-            return self._label_data(index, role)
+            label = self._labels.get(pos)
+            return label.get(role) if label else None
         cell = self.doc.report.cells[key]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == DISPLAY or role == EDIT:
             return format_value(cell.value)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(key)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            state = cell_state(self.doc.checker, key)
-            colour = STATE_COLOURS.get(state)
+        if role == BACKGROUND:
+            colour = STATE_COLOURS.get(cell_state(self.doc.checker, key))
             if cell.value is None:       # blank: hatched, in the state colour when it has one
-                return QBrush(colour.darker(130) if colour else BLANK_HATCH, Qt.BrushStyle.BDiagPattern)
-            return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.ForegroundRole:
+                return _HATCHES[colour.name() if colour else ""]
+            return _FILLS[colour.name()] if colour else None
+        if role == FOREGROUND:
             if cell.value is NA:
-                return QBrush(NA_FG)
-            return QBrush(EDITED_FG) if cell.edited else None
-        if role == Qt.ItemDataRole.FontRole:
+                return _NA_BRUSH
+            return _EDITED_BRUSH if cell.edited else None
+        if role == FONT:
             return self._bold if cell.edited else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if cell.value is not NA \
-                else int(Qt.AlignmentFlag.AlignCenter)
+        if role == ALIGN:
+            return _ALIGN_CENTER if cell.value is NA else _ALIGN_RIGHT
+        if role == TOOLTIP:
+            return self._tooltip(key)
         if role == KEY_ROLE:
             return key
         if role == SPAN_ROLE:
@@ -137,23 +149,26 @@ class ReportTableModel(QAbstractTableModel):
             return cell.edited
         return None
 
-    def _label_data(self, index: AnyIndex, role: int) -> Any:
-        label = self._label_at.get((index.row(), index.column()))
-        if role == Qt.ItemDataRole.DisplayRole:
-            return label[0] if label else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return label[0] if label and len(label[0]) > 12 else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            span = self.layout.span_at(index.row(), index.column())
-            return QBrush(HEADER_BG if span and span.header else LABEL_BG)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            span = self.layout.span_at(index.row(), index.column())
-            if span and (span.header or span.rowspan > 1):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and label and label[1]:
-            return self._bold
-        return None
+    def _label_table(self) -> dict[tuple[int, int], dict[int, Any]]:
+        """Role → value for every label/header position (covered positions included)."""
+        out: dict[tuple[int, int], dict[int, Any]] = {}
+        header_bg, label_bg = QBrush(HEADER_BG), QBrush(LABEL_BG)
+        for s in self.layout.spans:
+            centre = s.header or s.rowspan > 1
+            roles: dict[int, Any] = {
+                DISPLAY: s.text,
+                BACKGROUND: header_bg if s.header else label_bg,
+                ALIGN: _ALIGN_CENTER if centre else _ALIGN_LEFT,
+            }
+            if len(s.text) > 12:
+                roles[TOOLTIP] = s.text
+            if s.header:
+                roles[FONT] = self._bold
+            for r in range(s.row, s.row + s.rowspan):
+                for c in range(s.col, s.col + s.colspan):
+                    out[(r, c)] = roles if (r, c) == (s.row, s.col) else {
+                        k: v for k, v in roles.items() if k not in (DISPLAY, TOOLTIP)}
+        return out
 
     def _tooltip(self, key: str) -> str:
         report = self.doc.report
@@ -179,9 +194,9 @@ class ReportTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ editing
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: AnyIndex, value: Any, role: int = EDIT) -> bool:
         key = self.key_at(index)
-        if key is None or role != Qt.ItemDataRole.EditRole:
+        if key is None or role != EDIT:
             return False
         d = self.doc.report.edition.cell_defs[key]
         try:
