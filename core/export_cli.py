@@ -106,6 +106,14 @@ def _export_one(path: Path, args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ the summary of many reports
 
+def _merge_after(seq: list[str], item: str, prev: str | None, here: set[str]) -> None:
+    """Insert `item` after `prev`, past the entries only other editions have."""
+    pos = seq.index(prev) + 1 if prev in seq else 0
+    while pos < len(seq) and seq[pos] not in here:
+        pos += 1
+    seq.insert(pos, item)
+
+
 def summary_keys(editions) -> list[str]:
     """Every cell key of the given editions, table by table, rows merged in official order."""
     out: list[str] = []
@@ -114,16 +122,18 @@ def summary_keys(editions) -> list[str]:
         cols: dict[str, list[str]] = {}
         for ed in editions:
             t = ed.table(tkey)
+            here_rows = {r.key for r in t.rows}
             prev = None
             for b in t.blocks:
+                here_cols = {c.key for c in b.columns}
                 for r in b.rows:
                     if r.key not in rows:
-                        rows.insert(rows.index(prev) + 1 if prev in rows else len(rows), r.key)
+                        _merge_after(rows, r.key, prev, here_rows)
                     cl = cols.setdefault(r.key, [])
                     cprev = None
                     for c in b.columns:
                         if c.key not in cl:
-                            cl.insert(cl.index(cprev) + 1 if cprev in cl else len(cl), c.key)
+                            _merge_after(cl, c.key, cprev, here_cols)
                         cprev = c.key
                     prev = r.key
         out += [f"{tkey}.{r}.{c}" for r in rows for c in cols[r]]

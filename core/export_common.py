@@ -103,7 +103,7 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 def suggested_name(report: Report, suffix: str) -> str:
     """"<agency><year>年报_校对.xlsx": a file name proposed in the save dialog."""
-    stem = f"{report.agency or ''}{str(report.year) + '年' if report.year else ''}年报_校对"
+    stem = f"{report.agency or ''}{report.year or ''}年报_校对"
     if stem == "年报_校对" and report.source_path:
         stem = Path(report.source_path).stem + "_校对"
     stem = _UNSAFE_NAME.sub("_", stem).strip(" .") or "年报_校对"

@@ -372,6 +372,6 @@ def test_failure_while_writing_leaves_no_half_file(tmp_path, monkeypatch):
 
 def test_suggested_name():
     report = load(seed_named("000"))
-    assert suggested_name(report, ".xlsx") == "松北区行政审批局2020年年报_校对.xlsx"
+    assert suggested_name(report, ".xlsx") == "松北区行政审批局2020年报_校对.xlsx"
     report.agency = 'a/b:c'
     assert "/" not in suggested_name(report, ".docx")
