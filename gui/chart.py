@@ -81,10 +81,10 @@ class FlowChart(QWidget):
                 self.imbalanced.append(key)
             in_brush.append(QColor(INFLOW))
             out_brush.append(QColor(RED if bad else OUTFLOW))
-        p.addItem(bar := pg.BarGraphItem(x=[x - W for x in xs], height=inflow, width=W, brushes=in_brush,
+        p.addItem(bar := pg.BarGraphItem(x=[x - W for x in xs], height=inflow, width=W, brush=INFLOW, brushes=in_brush,
                                          pen=pg.mkPen("#333", width=0.5)))
         legend.addItem(bar, "收：一＋二")
-        p.addItem(bar := pg.BarGraphItem(x=xs, height=outflow, width=W, brushes=out_brush,
+        p.addItem(bar := pg.BarGraphItem(x=xs, height=outflow, width=W, brush=OUTFLOW, brushes=out_brush,
                                          pen=pg.mkPen("#333", width=0.5)))
         legend.addItem(bar, "办：（七）＋四")
         base = [0.0] * len(xs)
@@ -103,7 +103,13 @@ class FlowChart(QWidget):
         for key, _ in self.columns:
             if self._broken(f"T3-RESULT:{key}") and key not in self.imbalanced:
                 self.imbalanced.append(key)
-        p.getAxis("bottom").setTicks([[(x, label) for x, (_k, label) in zip(xs, self.columns)]])
         top = max(inflow + outflow + base + [1.0])
+        for x, (key, _label) in zip(xs, self.columns):
+            if key in self.imbalanced:      # a zero-height red bar would not show: say it in words
+                mark = pg.TextItem("✗ 不平衡", color=RED, anchor=(0.5, 1))
+                mark.setFont(self.font)
+                mark.setPos(x, max(inflow[x], outflow[x], base[x]) + top * 0.05)
+                p.addItem(mark)
+        p.getAxis("bottom").setTicks([[(x, label) for x, (_k, label) in zip(xs, self.columns)]])
         p.setYRange(0, top * 1.35, padding=0)
         p.setXRange(-0.6, len(xs) - 0.4, padding=0)

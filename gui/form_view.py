@@ -16,8 +16,8 @@ from gui.commands import SetCellsCommand
 from gui.table_model import ReportTableModel
 
 # Column widths per table, in "average Chinese characters"; labels wide enough not to be cut.
-_LABEL_WIDTHS = {"active": [16], "apply": [4.5, 6, 13], "review": []}
-_VALUE_WIDTH = {"active": 9, "apply": 6.2, "review": 4.6}
+_LABEL_WIDTHS = {"active": [16], "apply": [4, 5.2, 11.5], "review": []}
+_VALUE_WIDTH = {"active": 9, "apply": 4.8, "review": 3.5}
 
 
 class FormTableView(QTableView):

@@ -36,10 +36,10 @@ class Legend(QWidget):
     ITEMS = [
         (QBrush(STATE_COLOURS[CellState.ERROR_TOTAL]), "", None, False, "不平衡的合计"),
         (QBrush(STATE_COLOURS[CellState.ERROR_INPUT]), "", None, False, "参与该合计的数"),
-        (QBrush(STATE_COLOURS[CellState.UNCERTAIN]), "", None, False, "提取存疑，请核对原文"),
+        (QBrush(STATE_COLOURS[CellState.UNCERTAIN]), "", None, False, "提取存疑"),
         (QBrush(STATE_COLOURS[CellState.WARNING]), "", None, False, "提示"),
-        (None, "5", EDITED_FG, False, "校对人已修改（蓝色粗体）"),
-        (QBrush(BLANK_HATCH, Qt.BrushStyle.BDiagPattern), "", None, False, "空白（未填）"),
+        (None, "5", EDITED_FG, False, "已修改"),
+        (QBrush(BLANK_HATCH, Qt.BrushStyle.BDiagPattern), "", None, False, "空白"),
         (None, "/", NA_FG, False, "不适用"),
         (None, "0", None, False, "零"),
     ]
@@ -55,5 +55,5 @@ class Legend(QWidget):
             sw.setPixmap(_swatch(fill, text, fg, corner))
             lay.addWidget(sw)
             lay.addWidget(QLabel(label))
-            lay.addSpacing(8)
+            lay.addSpacing(6)
         lay.addStretch(1)

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.chart_dock)
         self.tabifyDockWidget(self.findings_dock, self.chart_dock)
         self.findings_dock.raise_()
+        self.resizeDocks([self.findings_dock], [230], Qt.Orientation.Vertical)
         self.chart_dock.visibilityChanged.connect(lambda visible: visible and self.ensure_chart())
 
         self.summary = QLabel()
@@ -227,9 +228,9 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         try:
-            self._split_ratio = float(self.settings.value("window/splitter_ratio", 0.36))
+            self._split_ratio = float(self.settings.value("window/splitter_ratio", 0.32))
         except (TypeError, ValueError):
-            self._split_ratio = 0.36
+            self._split_ratio = 0.32
         self.reviewer_edit.setText(str(self.settings.value("reviewer", "") or ""))
         self._rebuild_recent()
 
