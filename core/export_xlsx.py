@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+from copy import copy
 import os
 import unicodedata
 from collections import defaultdict
@@ -77,16 +78,27 @@ def put(ws, row: int, col: int, value, font: Font = F_BODY, align: Alignment | N
         border: bool = False, fill: PatternFill | None = None, number_format: str | None = None):
     """Write one cell. Strings are always strings: never a formula, whatever they start with."""
     cell = ws.cell(row=row, column=col)
+    quote = False
     if isinstance(value, str):
         value = clean_text(value)
         cell.value = value
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-    elif isinstance(value, Decimal):
-        cell.value = value
+        quote = value.startswith(_FORMULA_START)
     else:
         cell.value = value
+    _style(cell, font, align, border, fill, number_format, quote)
+    return cell
+
+
+def _style(cell, font, align, border, fill, number_format, quote=False) -> None:
+    """Apply a style combination; each combination is resolved once per workbook (speed)."""
+    wb = cell.parent.parent
+    cache = wb.__dict__.setdefault("_export_styles", {})
+    key = (id(font), id(align), border, id(fill), number_format, quote)
+    cached = cache.get(key)
+    if cached is not None:
+        cell._style = copy(cached)
+        return
     cell.font = font
     if align is not None:
         cell.alignment = align
@@ -96,7 +108,11 @@ def put(ws, row: int, col: int, value, font: Font = F_BODY, align: Alignment | N
         cell.fill = fill
     if number_format:
         cell.number_format = number_format
-    return cell
+    if quote:
+        cell.quotePrefix = True
+    cache[key] = copy(cell._style)
+    # keep the objects alive so their ids are not reused while the cache exists
+    wb.__dict__.setdefault("_export_style_refs", []).append((font, align, fill))
 
 
 def _text_width(s: str) -> int:
@@ -197,7 +213,7 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
     # every position of the table gets a border (merged ranges need it on each cell)
     for r in range(lay.n_rows):
         for c in range(lay.n_cols):
-            ws.cell(row=TOP + r, column=1 + c).border = BORDER
+            _style(ws.cell(row=TOP + r, column=1 + c), F_BODY, A_CENTER, True, None, None)
 
     heights: dict[int, float] = defaultdict(lambda: 16.0)
 
@@ -223,7 +239,7 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
             if fill is not None:
                 for r in range(s.row, s.row + s.rowspan):
                     for c in range(s.col, s.col + s.colspan):
-                        ws.cell(row=TOP + r, column=1 + c).fill = fill
+                        _style(ws.cell(row=TOP + r, column=1 + c), font, align, True, fill, None)
         need(s.row, s.rowspan, s.col, s.colspan, s.text, header)
 
     for key, (r, c) in lay.pos_of.items():
@@ -236,7 +252,7 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
             ws.merge_cells(start_row=TOP + r, start_column=1 + c, end_row=TOP + r, end_column=c + span)
             if key in marks.fill:
                 for cc in range(c + 1, c + span):
-                    ws.cell(row=TOP + r, column=1 + cc).fill = marks.fill[key]
+                    _style(ws.cell(row=TOP + r, column=1 + cc), F_BODY, A_CENTER, True, marks.fill[key], None)
         if key in marks.notes:
             xc.comment = _comment(marks.notes[key])
         keymap.append((key, ws.title, xc.coordinate, v, cell))
