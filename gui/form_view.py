@@ -108,7 +108,8 @@ class FormTableView(QTableView):
                 self.fill_selection(NA, "标为不适用")
                 return
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-                self.edit(self.currentIndex())
+                nxt = self._next_down(self.currentIndex())     # as in Excel: Enter moves down
+                self.selectionModel().setCurrentIndex(nxt, self.selectionModel().SelectionFlag.ClearAndSelect)
                 return
         super().keyPressEvent(event)
 
@@ -165,13 +166,13 @@ class FormTableView(QTableView):
             self.message.emit("请先选择要粘贴到的单元格")
             return False
         targets: dict[str, str] = {}
+        skipped = 0
         if len(grid) == 1 and len(grid[0]) == 1:
             targets = {k: grid[0][0] for k in keys}
         else:
             top = min(lay.pos_of[k][0] for k in keys)
             left = min(lay.pos_of[k][1] for k in keys)
             rows = [r for r in range(top, lay.n_rows) if any((r, c) in lay.key_at for c in range(left, lay.n_cols))]
-            skipped = 0
             for i, fields in enumerate(grid):
                 if i >= len(rows):
                     skipped += sum(1 for _ in fields)
@@ -182,8 +183,6 @@ class FormTableView(QTableView):
                         skipped += 1
                         continue
                     targets[lay.key_at[(rows[i], cols[j])]] = f
-            if skipped:
-                self.message.emit(f"有 {skipped} 个值超出表格范围，未粘贴")
         values: dict[str, Value] = {}
         for key, raw in targets.items():
             d = defs[key]
@@ -193,7 +192,8 @@ class FormTableView(QTableView):
                 self.message.emit(f"粘贴未执行：{d.label}：{e}")
                 return False
         self._push(values, f"粘贴 {len(values)} 格")
-        self.message.emit(f"已粘贴 {len(values)} 格（可一次撤销）")
+        self.message.emit(f"已粘贴 {len(values)} 格（可一次撤销）"
+                          + (f"；有 {skipped} 个值超出表格范围，未粘贴" if skipped else ""))
         return True
 
     def paste_clipboard(self) -> bool:

@@ -291,6 +291,9 @@ class MainWindow(QMainWindow):
         QThreadPool.globalInstance().start(job)
 
     def _on_progress(self, done: int, total: int) -> None:
+        if self._progress is not None and self._progress.wasCanceled() and self._job is not None:
+            self._job.cancel()
+            return
         if self._progress is not None and total > 0:
             self._progress.setMaximum(total)
             self._progress.setValue(done)
