@@ -177,3 +177,31 @@ def test_suggested_fix_clears_every_error_on_seed_003(seed_copy, open_window):
     assert "0 处错误" in w.summary.text()
     w.act_undo.trigger()
     assert len(w.checker.errors()) == 3
+
+
+def test_tooltip_explains_rule_numbers_and_blank_inputs(seed_copy, open_window):
+    w = open_window(seed_copy())
+    tip = w.models["apply"].index_of(CULPRIT).data(Qt.ItemDataRole.ToolTipRole)
+    assert "表三·（七）总计·自然人" in tip and "当前值：空白" in tip
+    assert "（七）总计 应等于 （一）至（六）各项办理结果之和" in tip
+    assert "报告值 空白 · 计算值 2 · 相差 -2" in tip
+    assert "空白格：" in tip
+    row_tip = w.findings.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "相差" in row_tip
+
+
+def test_uncertain_reading_has_its_own_colour_and_reason(seed_copy, open_window):
+    from dataclasses import replace
+    w = open_window(seed_copy())
+    key = "apply.new.commercial"
+    cell = w.report.cells[key]
+    cell.reading = replace(cell.reading, uncertain="数字连写，按位置推断")
+    ix = w.models["apply"].index_of(key)
+    assert CellState(ix.data(STATE_ROLE)) is CellState.UNCERTAIN
+    assert "存疑：数字连写，按位置推断" in ix.data(Qt.ItemDataRole.ToolTipRole)
+    assert "0 格待核对" in w.summary.text()        # summary refreshes on the next change
+    w.views["apply"].select_keys([key])
+    w.views["apply"].paste_text("0")               # same value: no change, still uncertain
+    assert w.undo_stack.count() == 0
+    w.views["apply"].paste_text("1")
+    assert CellState(ix.data(STATE_ROLE)) is not CellState.UNCERTAIN   # the auditor settled it
