@@ -55,7 +55,7 @@ TABLE_SIZE = Pt(10.5)     # 五号
 SMALL_TABLE_SIZE = Pt(9)  # 小五, for the 15 narrow columns of table 四
 TEXT_WIDTH_CM = 15.6      # A4 21 cm − 2.8 − 2.6
 
-_COL_WIDTHS = {"active": [4.8], "apply": [1.0, 1.9, 4.2], "review": []}
+_COL_WIDTHS = {"active": [4.8], "apply": [1.3, 1.9, 4.0], "review": []}
 
 _SECTION_PHRASES = {"active": ("主动公开",), "apply": ("申请",), "review": ("复议", "诉讼")}
 _HEADING1 = re.compile(r"^\s*([一二三四五六七八九十]+\s*[、.．]|\d{1,2}\s*[、.．](?!\d))")
@@ -343,7 +343,8 @@ def table_xml(report: Report, lay: TableLayout) -> str:
                 continue
             r0, c0, rs, cs, text, align = o
             width = sum(tw[c0:c0 + cs])
-            keep = r < lay.n_rows - 1       # keep the table together where it fits on a page
+            # keep a table that fits on a page together; a long one keeps its header with its first row
+            keep = r < lay.n_rows - 1 if lay.n_rows <= 20 else r <= lay.header_rows
             if r0 == r:
                 tcs.append(_tc_xml(width, text, size, align, cs, "restart" if rs > 1 else None, keep))
             else:
@@ -402,6 +403,7 @@ def build_document(report: Report, checker: Checker | None = None, session: Revi
         last_h1 = ""
         for para in text.between.get(t.key, []):
             _add_text(document, para, _kind_of(para))
+            document.paragraphs[-1].paragraph_format.keep_with_next = True
         _table(document, report, lay)
         _spacer(document)
     for para in text.after:

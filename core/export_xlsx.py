@@ -48,6 +48,7 @@ F_BODY = Font(name=FONT_NAME, size=10, charset=134)
 F_HEAD = Font(name=FONT_NAME, size=10, bold=True, charset=134)
 F_TITLE = Font(name=FONT_NAME, size=14, bold=True, charset=134)
 F_NOTE = Font(name=FONT_NAME, size=9, color="595959", charset=134)
+F_EDITED = Font(name=FONT_NAME, size=10, bold=True, color="1F4E79", charset=134)   # changed by the auditor
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FILL_EDITED = PatternFill("solid", fgColor="FFF2CC")      # yellow: changed by the auditor
@@ -245,7 +246,8 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
     for key, (r, c) in lay.pos_of.items():
         cell = report.cells.get(key)
         v = cell.value if cell is not None else None
-        xc = put(ws, TOP + r, 1 + c, _excel_value(v), F_BODY, A_CENTER, border=True,
+        font = F_EDITED if cell is not None and cell.edited else F_BODY
+        xc = put(ws, TOP + r, 1 + c, _excel_value(v), font, A_CENTER, border=True,
                  fill=marks.fill.get(key), number_format=_number_format(report, key, v))
         span = lay.value_colspan.get(key, 1)
         if span > 1:
@@ -261,7 +263,7 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
         ws.row_dimensions[TOP + r].height = round(max(h, 18.0), 1)
 
     legend = ("说明：表中数值为校对后的数值；空白格表示原文未填写，“/”表示不适用。"
-              "黄色底纹：审核人修改过的格（批注为原文读取值）；红色底纹：仍不满足勾稽关系的格（批注为规则说明）；"
+              "蓝色粗体、黄色底纹：审核人修改过的格（批注为原文读取值）；红色底纹：仍不满足勾稽关系的格（批注为规则说明）；"
               "橙色底纹：提示；蓝色底纹：读取结果待核对。")
     lr = TOP + lay.n_rows + 1
     put(ws, lr, 1, legend, F_NOTE, A_TOP)

@@ -142,6 +142,7 @@ def test_edited_and_error_cells_are_marked(tmp_path):
     assert c.value == 2
     assert c.fill.fgColor.rgb[-6:] == FILL_EDITED.fgColor.rgb[-6:]
     assert "原文读取值为 空白" in c.comment.text
+    assert c.font.b and c.font.color.rgb.endswith("1F4E79")
     assert cell("apply.new.natural").fill.fgColor.rgb[-6:] not in (FILL_ERROR.fgColor.rgb[-6:],)
     back = load(out)
     assert back.value(key) == 2 and not back.cells[key].edited
