@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QAbstractScrollArea, QApplication, QHeaderView, QTableView, QWidget
 
 from core.values import NA, Value, ValueRejected, format_value, parse_typed
 from gui.commands import SetCellsCommand
@@ -112,6 +112,30 @@ class FormTableView(QTableView):
                 self.selectionModel().setCurrentIndex(nxt, self.selectionModel().SelectionFlag.ClearAndSelect)
                 return
         super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ focus
+    # QAbstractItemView repaints the whole viewport on every focus change (selected cells change
+    # colour). Closing a cell editor gives focus back to the view, so that would repaint every
+    # visible cell after each edit; repainting the selection and the current cell is enough.
+
+    def _update_selection(self) -> None:
+        for ix in self.selectionModel().selectedIndexes():
+            self.update(ix)
+        self.update(self.currentIndex())
+
+    def focusInEvent(self, event) -> None:
+        ix = self.currentIndex()
+        if not ix.isValid():
+            super().focusInEvent(event)
+            return
+        QAbstractScrollArea.focusInEvent(self, event)
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled,
+                          bool(self.form.flags(ix) & Qt.ItemFlag.ItemIsEditable))
+        self._update_selection()
+
+    def focusOutEvent(self, event) -> None:
+        QAbstractScrollArea.focusOutEvent(self, event)
+        self._update_selection()
 
     # ------------------------------------------------------------------ block operations
 
