@@ -44,19 +44,30 @@ def _check_package(path: Path, data: bytes) -> None:
                                           "可能是恶意构造的文件，已拒绝读取")
 
 
+_SKIP = {W + n for n in ("pPr", "rPr", "del", "moveFrom", "instrText", "delText", "delInstrText", "fldData",
+                         "footnoteReference", "endnoteReference", "commentReference")}
+
+
 def _para_text(p) -> str:
+    """A paragraph's visible text: runs, tabs and breaks; deleted/moved-away revisions left out."""
     parts: list[str] = []
-    for r in p.iter(W + "r"):
-        for el in r:
-            tag = el.tag
+
+    def walk(el) -> None:
+        for child in el:
+            tag = child.tag
+            if tag in _SKIP or not isinstance(tag, str):
+                continue
             if tag == W + "t":
-                parts.append(el.text or "")
+                parts.append(child.text or "")
             elif tag == W + "tab":
                 parts.append("\t")
             elif tag in (W + "br", W + "cr"):
                 parts.append("\n")
             elif tag == W + "noBreakHyphen":
                 parts.append("-")
+            else:
+                walk(child)
+    walk(p)
     return "".join(parts)
 
 
@@ -137,7 +148,13 @@ def _blocks(container, out: list[Block]) -> None:
         if tag == W + "p":
             out.append(Paragraph(_para_text(child)))
         elif tag == W + "tbl":
-            out.append(table_grid(child))
+            if child.find(".//" + W + "tbl") is not None:
+                # a layout table holding other tables: read its cells as containers
+                for tr in _rows(child):
+                    for tc in _cells(tr):
+                        _blocks(tc, out)
+            else:
+                out.append(table_grid(child))
         elif tag == W + "sdt":
             content = child.find(W + "sdtContent")
             if content is not None:

@@ -206,12 +206,13 @@ def _start_at_title(blocks: list[Block], page_title: str) -> list[Block]:
         b = blocks[i]
         if isinstance(b, Paragraph) and "报告" in b.text and len(b.text) <= 60 and not re.search(r"[。；！？]", b.text) \
                 and ("公开" in b.text or _YEAR.search(b.text)) and "当前位置" not in b.text:
-            title = i
+            title = i          # the nearest title above the tables (not a sidebar's list of other years)
+            break
     if title is not None:
         # "XX局2020年" on the line before "政府信息公开工作年度报告"
         prev = blocks[title - 1] if title > 0 else None
         if isinstance(prev, Paragraph) and len(prev.text) <= 40 and _YEAR.search(prev.text) \
-                and not re.search(r"[。；：:！？]", prev.text):
+                and "报告" not in prev.text and not re.search(r"[。；：:！？]", prev.text):
             title -= 1
         return blocks[title:]
     if page_title:

@@ -49,6 +49,22 @@ class SeedDoc:
                 c = seed_report.cells.get(key)
                 self.cell_text[key] = c.reading.raw if c is not None and c.reading else ""
 
+    def with_subtotal(self) -> "SeedDoc":
+        """The same report with table 三's extra 法人或其他组织·小计 column, as some reports print it."""
+        import copy
+        from core.editions import LEGAL_COLUMNS
+        other = copy.copy(self)
+        other.edition = self.edition.with_subtotal()
+        other.cell_text = dict(self.cell_text)
+        other.expected = copy.deepcopy(self.expected)
+        for row in other.edition.table("apply").rows:
+            parts = [self.expected["cells"].get(f"apply.{row.key}.{c}") for c in LEGAL_COLUMNS]
+            nums = [p for p in parts if isinstance(p, int)]
+            value = sum(nums) if nums else None
+            other.cell_text[f"apply.{row.key}.subtotal"] = _fmt(value)
+            other.expected["cells"][f"apply.{row.key}.subtotal"] = value
+        return other
+
     def layouts(self) -> list[TableLayout]:
         return [table_layout(self.edition, t) for t in ("active", "apply", "review")]
 
@@ -85,16 +101,17 @@ def _grid_cells(lay: TableLayout, values: dict[str, str]):
 
 # ------------------------------------------------------------------ DOCX
 
-_DOCX_CACHE: dict[Path, bytes] = {}
+_DOCX_CACHE: dict[tuple, bytes] = {}
 
 
 def build_docx(doc: SeedDoc, path: Path) -> Path:
     """The seed as a .docx in the official layout (built once per seed, then copied)."""
-    if doc.seed not in _DOCX_CACHE:
+    key = (doc.seed, doc.edition.has_subtotal)
+    if key not in _DOCX_CACHE:
         buf = io.BytesIO()
         _build_docx(doc, buf)
-        _DOCX_CACHE[doc.seed] = buf.getvalue()
-    path.write_bytes(_DOCX_CACHE[doc.seed])
+        _DOCX_CACHE[key] = buf.getvalue()
+    path.write_bytes(_DOCX_CACHE[key])
     return path
 
 
@@ -151,6 +168,8 @@ def build_html(doc: SeedDoc, charset: str | None = "gbk") -> bytes:
         '<div class="header"><div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>'
         '<li><a href="/gknb">政府信息公开年报</a></li></ul></div></div>',
         '<div class="breadcrumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>',
+        '<div class="sidebar"><p>相关链接</p><ul><li><a href="/a">2018年政府信息公开工作年度报告</a></li>'
+        '<li><a href="/b">2017年政府信息公开工作年度报告</a></li></ul></div>',
         '<div class="article">',
     ]
     for i, line in enumerate(doc.title):
@@ -193,7 +212,8 @@ def _font() -> str:
     return _FONT
 
 
-def build_pdf(doc: SeedDoc, path: Path | None = None, encrypt: str | None = None, filler_pages: int = 0) -> bytes:
+def build_pdf(doc: SeedDoc, path: Path | None = None, encrypt: str | None = None, filler_pages: int = 0,
+              ruled: bool = True) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -222,7 +242,8 @@ def build_pdf(doc: SeedDoc, path: Path | None = None, encrypt: str | None = None
     for lay in doc.layouts():
         story.append(Paragraph(html.escape(TABLE_HEADINGS[lay.table.key]), body))
         data = [["" for _ in range(lay.n_cols)] for _ in range(lay.n_rows)]
-        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else []
+        style += [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                  ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 7)]
         for r, c, rs, cs, text, header in _grid_cells(lay, doc.cell_text):
             data[r][c] = Paragraph(html.escape(text), cell) if text else ""

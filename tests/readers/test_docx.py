@@ -137,3 +137,30 @@ def test_docx_without_report_tables_is_refused(tmp_path):
     d.save(str(path))
     with pytest.raises(LoadError, match="表格不是政府信息公开年度报告的统计表"):
         load(path)
+
+
+def test_docx_with_subtotal_column(seed, tmp_path):
+    """Table 三 with the extra 法人或其他组织·小计 column some reports add."""
+    doc = doc_for(seed).with_subtotal()
+    path = build_docx(doc, tmp_path / "sub.docx")
+    report = load(path)
+    assert report.edition.has_subtotal
+    assert_matches_expected(report, doc.expected)
+
+
+def test_docx_tables_nested_in_a_layout_table(seed, tmp_path):
+    """A template that puts the whole report inside a one-cell frame table."""
+    import copy
+    doc = doc_for(seed)
+    path = build_docx(doc, tmp_path / "r.docx")
+    d = docx.Document(str(path))
+    body = d.element.body
+    frame = d.add_table(rows=1, cols=1)._tbl
+    tc = frame.tr_lst[0].tc_lst[0]
+    for child in list(body):
+        if child is frame or child.tag.endswith("sectPr"):
+            continue
+        tc.append(child)
+    body.insert(0, frame)
+    d.save(str(path))
+    assert_matches_expected(load(path), doc.expected)

@@ -95,3 +95,12 @@ def test_html_cli(seed, tmp_path):
     [line] = cli_check(path)
     assert line["ok"] is True
     assert {k: line["cells"][k] for k in doc.expected["cells"]} == doc.expected["cells"]
+
+
+def test_html_with_subtotal_column(seed, tmp_path):
+    doc = doc_for(seed).with_subtotal()
+    path = tmp_path / "sub.html"
+    path.write_bytes(build_html(doc, "gbk"))
+    report = load(path)
+    assert report.edition.has_subtotal
+    assert_matches_expected(report, doc.expected)

@@ -138,3 +138,16 @@ def test_pdf_empty_truncated_and_fake(tmp_path):
     for p in (empty, fake, cut):
         [line] = cli_check(p)
         assert line["ok"] is False and line["error"]
+
+
+def test_pdf_without_ruling_lines_never_silently_wrong(seed, tmp_path):
+    """Tables drawn without lines have no cell structure: the text extractor reads the text lines;
+    blank cells cannot be seen there, so some cells may be wrong, but never without a flag."""
+    from core.values import to_json
+    doc = doc_for(seed)
+    path = tmp_path / "plain.pdf"
+    path.write_bytes(pdf_bytes(doc, ruled=False))
+    report = load(path)
+    silent = [k for k, v in doc.expected["cells"].items()
+              if to_json(report.cells[k].value) != v and not report.cells[k].uncertain]
+    assert silent == []
