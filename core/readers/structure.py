@@ -72,6 +72,10 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
     start = next((r for r in range(grid.n_rows) for c in range(grid.n_cols)
                   if "本年新收" in _norm(grid.at(r, c)) and not _is_value(grid.at(r, c))), None)
     colmap: dict[int, Column] = {}
+    header_only = start is None and any(
+        "申请人情况" in _norm(c) or "自然人" in _norm(c) for c in grid.cells)   # the header alone (page break)
+    if header_only:
+        start = grid.n_rows
     if start is not None and start > 0:
         for col in range(grid.n_cols):
             for r in range(start - 1, -1, -1):
@@ -93,6 +97,9 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
                     return {}, None      # two columns claim one header: unusual layout
             else:
                 seen[k] = col
+        if header_only:
+            state.update(expect=0, grid=grid)
+            return {}, colmap if len(colmap) * 2 >= len(cols) else None
     elif inherited is not None and state.get("expect", 0) < len(block.rows):
         colmap = _carry_columns(inherited, state.get("grid"), grid)   # a continuation without its header
         if not colmap:

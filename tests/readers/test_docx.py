@@ -164,3 +164,33 @@ def test_docx_tables_nested_in_a_layout_table(seed, tmp_path):
     body.insert(0, frame)
     d.save(str(path))
     assert_matches_expected(load(path), doc.expected)
+
+
+@pytest.mark.parametrize("split_at", [3, 10])
+def test_docx_table_three_split_in_two_tables(seed, tmp_path, split_at):
+    """Table 三 cut into two Word tables (after its header, or inside the 不予公开 group): the second
+    part takes its columns from the first part's header."""
+    import copy
+    from core.extract import extract
+    from core.readers.base import render
+    from core.readers.structure import structural_readings
+    doc = doc_for(seed)
+    path = build_docx(doc, tmp_path / "r.docx")
+    d = docx.Document(str(path))
+    tbl = d.tables[1]._tbl
+    second = copy.deepcopy(tbl)
+    for tr in tbl.tr_lst[split_at:]:
+        tbl.remove(tr)
+    for tr in second.tr_lst[:split_at]:
+        second.remove(tr)
+    gap = copy.deepcopy(d.paragraphs[-1]._p)
+    for r in gap.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}r"):
+        r.getparent().remove(r)
+    tbl.addnext(gap)
+    gap.addnext(second)
+    d.save(str(path))
+    report = load(path)
+    assert_matches_expected(report, doc.expected)
+    text, grids = render(docx_reader.document_blocks(path, path.read_bytes()))
+    assert len(grids) == 4
+    assert len(structural_readings(extract(text), grids)) == len(report.cells)
