@@ -180,6 +180,8 @@ def table_grid(table) -> Grid:
 def _drop_noise(soup) -> None:
     from bs4 import Tag
     for tag in soup.find_all(list(_DROP)):
+        if tag.name in ("header", "footer") and tag.find_parent(["article", "main"]) is not None:
+            continue   # an article's own header holds its title
         tag.decompose()
     for tag in soup.find_all(style=_HIDDEN):
         if isinstance(tag, Tag):

@@ -117,12 +117,14 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
         if total > MAX_PAGES:
             raise LoadError(path, f"PDF 页数过多（{total} 页，上限 {MAX_PAGES} 页）")
         chars = 0
+        undecodable = 0
         blank_pages = 0
         for i, page in enumerate(pages):
             report_progress(progress, i, total)
             try:
                 n = len(page.chars)
                 chars += n
+                undecodable += sum(1 for c in page.chars if c["text"].startswith("(cid:"))
                 if n == 0:
                     blank_pages += 1
                 else:
@@ -140,6 +142,8 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
         pdf.close()
     if chars == 0:
         raise LoadError(path, NO_TEXT)
+    if undecodable > chars * 0.5:
+        raise LoadError(path, "此 PDF 的文字层无法解码（字体缺少字符编码表，提取出的是乱码），需要先做文字识别（OCR）")
     has_tables = any(isinstance(b, Grid) for b in blocks)
     if blank_pages:
         reason = (f"未找到政府信息公开年度报告的统计表格；此 PDF 有{blank_pages}页没有文字层（可能是扫描件），"

@@ -104,3 +104,15 @@ def test_html_with_subtotal_column(seed, tmp_path):
     report = load(path)
     assert report.edition.has_subtotal
     assert_matches_expected(report, doc.expected)
+
+
+def test_html5_article_header_keeps_title(seed_doc: SeedDoc, tmp_path):
+    page = build_html(seed_doc, "utf-8").decode("utf-8")
+    page = page.replace('<div class="article">', '<header><nav>首页 栏目</nav></header><article><header>', 1)
+    page = page.replace('<div class="info">', '</header><div class="info">', 1)
+    page = page.replace('<div class="footer">', '</article><footer class="footer">', 1)
+    path = tmp_path / "r.html"
+    path.write_bytes(page.encode("utf-8"))
+    report = load(path)
+    assert_matches_expected(report, seed_doc.expected)
+    assert report.source_text.startswith(seed_doc.title[0])

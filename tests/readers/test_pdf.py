@@ -151,3 +151,11 @@ def test_pdf_without_ruling_lines_never_silently_wrong(seed, tmp_path):
     silent = [k for k, v in doc.expected["cells"].items()
               if to_json(report.cells[k].value) != v and not report.cells[k].uncertain]
     assert silent == []
+
+
+def test_pdf_with_owner_password_only_is_read(tmp_path):
+    """Copy-protected PDFs (permissions password, no open password) are common on portals: readable."""
+    doc = doc_for(_seeds()[4])
+    path = tmp_path / "protected.pdf"
+    path.write_bytes(pdf_bytes(doc, encrypt=""))
+    assert_matches_expected(load(path), doc.expected)
