@@ -116,3 +116,18 @@ def test_html5_article_header_keeps_title(seed_doc: SeedDoc, tmp_path):
     report = load(path)
     assert_matches_expected(report, seed_doc.expected)
     assert report.source_text.startswith(seed_doc.title[0])
+
+
+def test_html_entities_are_not_resolved(seed_doc: SeedDoc, tmp_path):
+    """A DTD with an external or nested entity in a page: nothing is fetched or expanded."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-MARKER-42")
+    dtd = (f'<!DOCTYPE html [<!ENTITY x SYSTEM "{secret.as_uri()}"><!ENTITY a "aaaaaaaaaa">'
+           '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    page = build_html(seed_doc, "utf-8").decode("utf-8").replace("<!DOCTYPE html>", dtd, 1)
+    page = page.replace("<p>一、总体情况</p>", "<p>一、总体情况</p><p>&x;&c;</p>", 1)
+    path = tmp_path / "r.html"
+    path.write_bytes(page.encode("utf-8"))
+    report = load(path)
+    assert "TOP-SECRET" not in report.source_text and "a" * 100 not in report.source_text
+    assert_matches_expected(report, seed_doc.expected)
