@@ -16,6 +16,7 @@ from core.readers.base import Grid, GridCell
 from core.values import normalise, parse_value
 
 _GROUP_HEADERS = ("申请人情况", "法人或其他组织", "勾稽")
+_HEADER_MARKS = ("申请人情况", "自然人", "商业企业", "科研机构")   # never in a row label of table 三
 
 
 def _norm(cell: GridCell | None) -> str:
@@ -71,11 +72,14 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
     cols = block.columns
     start = next((r for r in range(grid.n_rows) for c in range(grid.n_cols)
                   if "本年新收" in _norm(grid.at(r, c)) and not _is_value(grid.at(r, c))), None)
+    continuation = start is None
+    if continuation:
+        # a later part of the table (next page / next Word table), perhaps with its header repeated
+        marks = [r for r in range(grid.n_rows)
+                 if any(m in _norm(c) for c, _ in grid.row_slots(r) for m in _HEADER_MARKS)]
+        if marks:
+            start = marks[-1] + 1
     colmap: dict[int, Column] = {}
-    header_only = start is None and any(
-        "申请人情况" in _norm(c) or "自然人" in _norm(c) for c in grid.cells)   # the header alone (page break)
-    if header_only:
-        start = grid.n_rows
     if start is not None and start > 0:
         for col in range(grid.n_cols):
             for r in range(start - 1, -1, -1):
@@ -91,13 +95,14 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
         for col in sorted(colmap):
             k = colmap[col].key
             if k in seen:
-                if grid.at(start, col) is grid.at(start, seen[k]):
+                probe = start if start < grid.n_rows else start - 1     # the first data row decides
+                if grid.at(probe, col) is grid.at(probe, seen[k]):
                     del colmap[col]
                 else:
                     return {}, None      # two columns claim one header: unusual layout
             else:
                 seen[k] = col
-        if header_only:
+        if start == grid.n_rows:         # the header alone
             state.update(expect=0, grid=grid)
             return {}, colmap if len(colmap) * 2 >= len(cols) else None
     elif inherited is not None and state.get("expect", 0) < len(block.rows):
@@ -114,7 +119,7 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
     first = min(colmap)
     out: dict[str, Reading | None] = {}
     rows = block.rows
-    expect = state.get("expect", 0) if start == 0 else 0
+    expect = state.get("expect", 0) if continuation else 0
     for r in range(start, grid.n_rows):
         if any("行政复议" in _norm(grid.at(r, c)) for c in range(grid.n_cols)):
             break

@@ -213,7 +213,7 @@ def _font() -> str:
 
 
 def build_pdf(doc: SeedDoc, path: Path | None = None, encrypt: str | None = None, filler_pages: int = 0,
-              ruled: bool = True) -> bytes:
+              ruled: bool = True, repeat_header: bool = False) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -253,7 +253,7 @@ def build_pdf(doc: SeedDoc, path: Path | None = None, encrypt: str | None = None
             widths = [width * 0.09, width * 0.09, width * 0.22] + [width * 0.6 / 7] * 7
         else:
             widths = [width / lay.n_cols] * lay.n_cols
-        t = Table(data, colWidths=widths, repeatRows=0)
+        t = Table(data, colWidths=widths, repeatRows=lay.header_rows if repeat_header and lay.table.key == "apply" else 0)
         t.setStyle(TableStyle(style))
         story.append(t)
         story.append(Spacer(1, 4 * mm))

@@ -159,3 +159,25 @@ def test_pdf_with_owner_password_only_is_read(tmp_path):
     path = tmp_path / "protected.pdf"
     path.write_bytes(pdf_bytes(doc, encrypt=""))
     assert_matches_expected(load(path), doc.expected)
+
+
+def test_pdf_split_table_with_repeated_header(seed, tmp_path):
+    """Table 三 over a page break with its 3-row header repeated on the next page."""
+    from core.extract import extract
+    from core.readers.base import render
+    from core.readers.structure import structural_readings
+    import io
+    import pdfplumber
+    doc = doc_for(seed)
+    data = pdf_bytes(doc, repeat_header=True)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    report = load(path)
+    assert_matches_expected(report, doc.expected)
+    blocks = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for i, page in enumerate(pdf.pages):
+            blocks += pdf_reader.page_blocks(page, i + 1)
+    text, grids = render(blocks)
+    assert text.count("申请人情况") == 2
+    assert len(structural_readings(extract(text), grids)) == len(report.cells)
