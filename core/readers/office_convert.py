@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from core.loader import LoadError
@@ -54,19 +55,28 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
         outdir.mkdir()
         cmd = [exe, f"-env:UserInstallation={(tmpdir / 'profile').as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--nodefault", "--nologo", "--convert-to", "docx", "--outdir", str(outdir), str(src)]
-        try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                    start_new_session=True, cwd=tmp)
-        except OSError as e:
-            raise LoadError(path, f"无法启动 LibreOffice（{e}）") from e
-        try:
-            _, err = proc.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            raise LoadError(path, f"LibreOffice 转换超时（超过 {TIMEOUT} 秒），文件可能过大、已损坏或设有密码") from None
-        except BaseException:
-            _kill(proc)
-            raise
+        errlog = tmpdir / "stderr.txt"
+        with open(errlog, "wb") as errf:
+            try:
+                proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf, stdin=subprocess.DEVNULL,
+                                        start_new_session=True, cwd=tmp)
+            except OSError as e:
+                raise LoadError(path, f"无法启动 LibreOffice（{e}）") from e
+            deadline = time.monotonic() + TIMEOUT
+            try:
+                while True:
+                    try:
+                        proc.wait(timeout=0.25)
+                        break
+                    except subprocess.TimeoutExpired:
+                        if time.monotonic() > deadline:
+                            raise LoadError(path, f"LibreOffice 转换超时（超过 {TIMEOUT} 秒），文件可能过大、已损坏或设有密码") \
+                                from None
+                        report_progress(progress, 1, 4)   # lets the GUI cancel a long conversion
+            except BaseException:
+                _kill(proc)
+                raise
+        err = errlog.read_bytes()
         report_progress(progress, 2, 4)
         out = outdir / "input.docx"
         if not out.exists():

@@ -87,3 +87,27 @@ def test_damaged_doc_gives_conversion_message(tmp_path):
         load(path)
     [line] = cli_check(path)
     assert line["ok"] is False and line["error"] == str(e.value)
+
+
+def _a_doc(tmp_path):
+    doc = doc_for(_seeds()[1])
+    src = build_docx(doc, tmp_path / "report.docx")
+    return _convert(src, "doc", tmp_path)
+
+
+@needs_soffice
+def test_conversion_can_be_cancelled_and_times_out(tmp_path, monkeypatch):
+    from core.readers.base import Cancelled
+    path = _a_doc(tmp_path)
+    seen = []
+
+    def cancel(done, total):
+        seen.append(done)
+        if done == 1:
+            raise Cancelled(path)
+    with pytest.raises(Cancelled):
+        load(path, progress=cancel)
+    assert seen[:2] == [0, 1]
+    monkeypatch.setattr(office_convert, "TIMEOUT", 0)
+    with pytest.raises(LoadError, match="转换超时"):
+        load(path)
