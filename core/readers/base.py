@@ -204,7 +204,7 @@ def check_zip(path: str | Path, data: bytes, what: str = "文档") -> None:
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError) as e:
         raise LoadError(path, f"{what}已损坏（不是完整的 ZIP 包，可能下载不完整或被截断）") from e
     with zf:
         infos = zf.infolist()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from core.loader import LoadError
@@ -29,6 +30,13 @@ def _check_package(path: Path, data: bytes) -> None:
     if not data.startswith(b"PK"):
         raise LoadError(path, "不是有效的 Word 文档（.docx 应为 ZIP 包，文件头不符）")
     check_zip(path, data, "Word 文档")
+    try:
+        _screen_members(path, data)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as e:
+        raise LoadError(path, f"Word 文档已损坏（内部文件无法解压：{e}）") from e
+
+
+def _screen_members(path: Path, data: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = set(zf.namelist())
         if "word/document.xml" not in names:
@@ -169,7 +177,7 @@ def document_blocks(path: Path, data: bytes) -> list[Block]:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as e:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, zlib.error, NotImplementedError, EOFError) as e:
         raise LoadError(path, f"Word 文档已损坏或结构不完整（{e}）") from e
     except ValueError as e:  # python-docx: "file is not a Word file, content type is …"
         raise LoadError(path, f"不是 Word 文档（{e}）") from e

@@ -65,7 +65,15 @@ def decode_html(path: Path, data: bytes) -> tuple[str, str]:
     try:
         return decode(data)
     except DecodeError as e:
-        raise LoadError(path, f"网页的文字编码无法识别（{e}）") from e
+        error = e
+    # a page with a few damaged bytes: read it as browsers do, damaged bytes shown as �
+    if b"\x00" not in data[:8000]:
+        for enc in ([declared] if declared else []) + ["utf-8", "gb18030"]:
+            text = data.decode(enc, errors="replace")
+            bad = text.count("\ufffd")
+            if bad <= max(len(text) * 0.002, 3):
+                return text, f"{enc}，有{bad}处字节无法解码" if bad else enc
+    raise LoadError(path, f"网页的文字编码无法识别（{error}）") from error
 
 
 def _from_mhtml(path: Path, data: bytes) -> tuple[str, str] | None:

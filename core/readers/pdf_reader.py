@@ -10,8 +10,10 @@ a scan and needs OCR first; an encrypted one needs its password removed.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from bisect import bisect_left
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.loader import LoadError
@@ -37,6 +39,20 @@ def _open(path: Path, data: bytes):
         if "Password" in name or "Encrypt" in name:
             raise LoadError(path, "PDF 文件已加密（需要打开密码），请先用 PDF 软件去除密码后再导入") from e
         raise LoadError(path, f"PDF 文件已损坏或不完整，无法打开（{name}: {inner}）") from e
+    except Exception as e:
+        raise LoadError(path, f"PDF 文件已损坏或不完整，无法打开（{type(e).__name__}）") from e
+
+
+@contextmanager
+def _quiet_pdfminer():
+    """pdfminer logs a warning per damaged object; the auditor gets one message instead."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _cluster(values: list[float], tol: float = 1.5) -> list[float]:
@@ -104,6 +120,11 @@ def page_blocks(page, page_no: int) -> list[Block]:
 
 
 def read(path: Path, data: bytes, progress: Progress = None) -> Report:
+    with _quiet_pdfminer():
+        return _read(path, data, progress)
+
+
+def _read(path: Path, data: bytes, progress: Progress) -> Report:
     pdf = _open(path, data)
     blocks: list[Block] = []
     try:
@@ -139,7 +160,10 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
                 page.close()
         report_progress(progress, total, total)
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # closing walks the page list again, which a damaged file may break
+            pass
     if chars == 0:
         raise LoadError(path, NO_TEXT)
     if undecodable > chars * 0.5:

@@ -157,3 +157,40 @@ def test_reader_errors_are_load_errors_not_tracebacks(tmp_path):
         path.write_bytes(os.urandom(3000))
         with pytest.raises(LoadError):
             load(path)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html", "pdf"])
+def test_damaged_bytes_never_escape_as_a_generic_error(tmp_path, fmt):
+    """Random byte damage: either read, or refused with the reader's own reason (never the
+    loader's catch-all '格式无法识别' with a Python exception name)."""
+    import random
+    from tests.readers.fixtures import build_html, build_pdf
+    doc = _seed_doc()
+    data = {"docx": lambda: build_docx(doc, tmp_path / "s.docx").read_bytes(),
+            "html": lambda: build_html(doc, "gbk"),
+            "pdf": lambda: build_pdf(doc)}[fmt]()
+    rnd = random.Random(7)
+    path = tmp_path / ("fuzz." + fmt)
+    for _ in range(25):
+        damaged = bytearray(data)
+        for _ in range(rnd.randint(1, 20)):
+            damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+        path.write_bytes(bytes(damaged))
+        try:
+            load(path)
+        except LoadError as e:
+            assert "格式无法识别" not in str(e), str(e)
+
+
+def test_html_with_a_few_damaged_bytes_is_still_read(tmp_path):
+    from tests.readers.fixtures import build_html
+    from tests.readers.helpers import assert_matches_expected
+    doc = _seed_doc()
+    data = bytearray(build_html(doc, "gbk"))
+    i = data.index("一、总体情况".encode("gbk"))
+    data[i + 1] = 0xFF          # break one character in the prose
+    path = tmp_path / "r.html"
+    path.write_bytes(bytes(data))
+    report = load(path)
+    assert "无法解码" in report.source_format
+    assert_matches_expected(report, doc.expected)
