@@ -149,7 +149,8 @@ def render(blocks: Iterable[Block]) -> tuple[str, list[Grid]]:
 
     for b in blocks:
         if isinstance(b, Paragraph):
-            emit(b.text.replace("\r", " ").replace("\n", " "))
+            # no leading tab: a tab-started line would switch the tokenizer to Word-export mode
+            emit(b.text.replace("\r", " ").replace("\n", " ").lstrip("\t"))
         elif isinstance(b, PageMark):
             emit(page_mark_text(b.page))
         else:

@@ -259,5 +259,7 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
               "网页中没有找到政府信息公开年度报告的统计表格（表二、表三、表四），可能不是年度报告正文页，"
               "或表格是图片/由脚本加载")
     report = build_report(blocks, path, f"html ({encoding})", reason)
+    if "无法解码" in encoding:
+        report.notes.append(f"网页编码有误：{encoding.split('，', 1)[1]}，已显示为“\ufffd”，请留意这些位置")
     report_progress(progress, 3, 3)
     return report

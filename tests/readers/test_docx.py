@@ -194,3 +194,26 @@ def test_docx_table_three_split_in_two_tables(seed, tmp_path, split_at):
     text, grids = render(docx_reader.document_blocks(path, path.read_bytes()))
     assert len(grids) == 4
     assert len(structural_readings(extract(text), grids)) == len(report.cells)
+
+
+def test_tab_indented_paragraphs_keep_text_reading_intact(tmp_path):
+    """Paragraphs indented with tabs must not switch the text extractor into Word-export mode:
+    the text reading alone (before the structure) still gets every cell."""
+    from tests.conftest import SEED_FILES
+    from core.extract import extract
+    from core.readers.base import render
+    from core.values import to_json
+    doc = doc_for(SEED_FILES[2])
+    path = build_docx(doc, tmp_path / "tabs.docx")
+    d = docx.Document(str(path))
+    intro = next(p for p in d.paragraphs if p.text.startswith("本机关"))
+    for i in range(10):
+        intro.insert_paragraph_before(f"\t本机关认真贯彻落实条例，推进第{i}项工作。")
+    for p in d.paragraphs:
+        if p.text.startswith(("二、", "三、", "四、")):
+            p.text = "\t" + p.text
+    d.save(str(path))
+    text, _ = render(docx_reader.document_blocks(path, path.read_bytes()))
+    report = extract(text)
+    assert {k: to_json(report.cells[k].value) for k in doc.expected["cells"]} == doc.expected["cells"]
+    assert_matches_expected(load(path), doc.expected)
