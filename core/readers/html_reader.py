@@ -118,8 +118,17 @@ class _Walker:
             self.blocks.append(Paragraph(text))
 
     def walk(self, node) -> None:
+        """Depth-first over the DOM without recursion (pages can nest thousands deep)."""
         from bs4 import NavigableString, Tag
-        for child in node.children:
+        stack = [iter(node.children)]
+        flush_on_exit = [False]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                if flush_on_exit.pop():
+                    self.flush()
+                continue
             if isinstance(child, Tag):
                 name = child.name
                 if name == "br":
@@ -129,12 +138,12 @@ class _Walker:
                     grid = table_grid(child)
                     if grid.cells:
                         self.blocks.append(grid)
-                elif name in _BLOCK:
-                    self.flush()
-                    self.walk(child)
-                    self.flush()
                 else:
-                    self.walk(child)
+                    block = name in _BLOCK
+                    if block:
+                        self.flush()
+                    stack.append(iter(child.children))
+                    flush_on_exit.append(block)
             elif isinstance(child, NavigableString) and not isinstance(child, _SKIP_STRINGS):
                 self.buf.append(str(child))
 

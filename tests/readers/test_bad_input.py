@@ -195,3 +195,14 @@ def test_html_with_a_few_damaged_bytes_is_still_read(tmp_path):
     assert "无法解码" in report.source_format and any("编码有误" in n for n in report.notes)
     report.notes = []
     assert_matches_expected(report, doc.expected)
+
+
+def test_deeply_nested_html_is_read(tmp_path):
+    from tests.readers.fixtures import build_html
+    from tests.readers.helpers import assert_matches_expected
+    doc = _seed_doc()
+    page = build_html(doc, "utf-8").decode("utf-8")
+    page = page.replace('<div class="content">', '<div class="content">' + "<div><span>" * 5000, 1)
+    path = tmp_path / "deep.html"
+    path.write_text(page, encoding="utf-8")
+    assert_matches_expected(load(path), doc.expected)
