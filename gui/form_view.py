@@ -2,22 +2,55 @@
 
 Enter commits and moves down, Delete blanks the selection, "/" marks it not applicable, a block
 copied from Excel/WPS pastes over the selection as one undo step. Merged headers and labels are
-QTableView spans. The standard delegate paints everything from the model's roles: a Python
-delegate would cost about half of the per-edit repaint time.
+QTableView spans. Cells are painted from the model's roles; the delegate only turns the selection
+into a frame so that a selected cell keeps its colour.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QAbstractScrollArea, QApplication, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QAbstractScrollArea, QApplication,
+                               QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget)
 
 from core.values import NA, Value, ValueRejected, format_value, parse_typed
 from gui.commands import SetCellsCommand
-from gui.table_model import ReportTableModel
+from gui.table_model import BACKGROUND, ReportTableModel
 
 # Column widths per table, in "average Chinese characters"; labels wide enough not to be cut.
 _LABEL_WIDTHS = {"active": [16], "apply": [4, 5.2, 11.5], "review": []}
 _VALUE_WIDTH = {"active": 9, "apply": 4.8, "review": 3.5}
+
+
+class FramedSelectionDelegate(QStyledItemDelegate):
+    """Selected cells keep their state colour and get a blue frame instead of a blue fill.
+
+    Qt's styles paint either the selection or the cell's background, so a selected total that
+    breaks a rule would lose its red. Only the paint of selected cells is changed.
+    """
+
+    FRAME = QColor("#2456c8")
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if not option.state & QStyle.StateFlag.State_Selected:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        opt.state &= ~QStyle.StateFlag.State_Selected
+        # the view has already filled the row panel with the highlight: cover it first
+        painter.fillRect(option.rect, option.palette.base())
+        brush = index.model().data(index, BACKGROUND)
+        if brush is not None:
+            painter.save()
+            painter.setBrushOrigin(option.rect.topLeft())
+            painter.fillRect(option.rect, brush)
+            painter.restore()
+        super().paint(painter, opt, index)
+        painter.save()
+        pen = QPen(self.FRAME, 2)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+        painter.restore()
 
 
 class FormTableView(QTableView):
@@ -30,6 +63,7 @@ class FormTableView(QTableView):
         self.form = model
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
+        self.setItemDelegate(FramedSelectionDelegate(self))
         self.setWordWrap(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked

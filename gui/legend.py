@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from gui.cell_state import CellState
-from gui.table_model import BLANK_HATCH, EDITED_FG, NA_FG, STATE_COLOURS
+from gui.table_model import BLANK_HATCH, EDITED_FG, NA_FG, STATE_COLOURS, hatch
 
 
 def _swatch(fill: QBrush | None, text: str = "", fg: QColor | None = None, corner: bool = False) -> QPixmap:
@@ -39,7 +39,7 @@ class Legend(QWidget):
         (QBrush(STATE_COLOURS[CellState.UNCERTAIN]), "", None, False, "提取存疑"),
         (QBrush(STATE_COLOURS[CellState.WARNING]), "", None, False, "提示"),
         (None, "5", EDITED_FG, False, "已修改"),
-        (QBrush(BLANK_HATCH, Qt.BrushStyle.BDiagPattern), "", None, False, "空白"),
+        (hatch(None, BLANK_HATCH), "", None, False, "空白"),
         (None, "/", NA_FG, False, "不适用"),
         (None, "0", None, False, "零"),
     ]

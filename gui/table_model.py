@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QUndoStack
 
 from core.layout import TableLayout, table_layout
 from core.rules import Finding
@@ -48,8 +48,19 @@ EDITED_FG = QColor("#1746c0")
 
 _NA_BRUSH, _EDITED_BRUSH = QBrush(NA_FG), QBrush(EDITED_FG)
 _FILLS = {c.name(): QBrush(c) for c in STATE_COLOURS.values()}
-_HATCHES = {c.name(): QBrush(c.darker(130), Qt.BrushStyle.BDiagPattern) for c in STATE_COLOURS.values()}
-_HATCHES[""] = QBrush(BLANK_HATCH, Qt.BrushStyle.BDiagPattern)
+
+
+def hatch(fill: QColor | None, line: QColor) -> QBrush:
+    """Diagonal hatch over a fill: "blank" that still shows its state colour (a QImage texture)."""
+    img = QImage(8, 8, QImage.Format.Format_ARGB32)
+    img.fill(fill if fill is not None else QColor("white"))
+    for i in range(8):
+        img.setPixelColor(7 - i, i, line)
+    return QBrush(img)
+
+
+_HATCHES = {c.name(): hatch(c, c.darker(150)) for c in STATE_COLOURS.values()}
+_HATCHES[""] = hatch(None, BLANK_HATCH)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
