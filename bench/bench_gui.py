@@ -54,7 +54,6 @@ def bench_edit(seed: Path, runs: int) -> None:
     from PySide6.QtWidgets import QApplication, QLineEdit
 
     from gui.main import setup_application
-    from gui.table_model import KEY_ROLE
 
     app = setup_application([])
     tmp = Path(tempfile.mkdtemp())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QMainWindow, QMenu, QMessageBox, QProgressDialog, QPushButton, QSizePolicy, QSplitter,
@@ -17,6 +17,7 @@ from core.loader import REPORT_SUFFIXES
 from core.model import Report
 from core.review import ReviewSession
 from core.rules import Checker, Finding, Suggestion
+from core.values import NA
 from gui.commands import SetCellsCommand, VerdictCommand
 from gui.findings_panel import FindingsPanel
 from gui.form_view import FormTableView
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
             view.message.connect(self.show_status)
             self.models[table.key], self.views[table.key] = model, view
             self.tabs.addTab(view, f"{TAB_NAMES.get(table.key, '表' + table.number)}")
-        self.tabs.setCurrentIndex(max(current, 1) if current >= 0 else 1)
+        self.tabs.setCurrentIndex(current if current >= 0 else 1)      # first report: 表三, where most rules are
         self.findings.set_document(doc)
         if self.chart is not None:
             self.chart.set_document(doc)
@@ -462,7 +463,6 @@ class MainWindow(QMainWindow):
             view.fill_selection(value, text)
 
     def _fill_na(self) -> None:
-        from core.values import NA
         self._fill(NA, "标为不适用")
 
     def apply_suggestion(self, s: Suggestion) -> None:

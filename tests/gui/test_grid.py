@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from core.values import NA
 from gui.cell_state import CellState
-from gui.findings_panel import FindingsModel
-from gui.table_model import EDITED_ROLE, KEY_ROLE, SPAN_ROLE, STATE_ROLE, ReportTableModel
+from gui.commands import SetCellsCommand
+from gui.table_model import EDITED_ROLE, KEY_ROLE, SPAN_ROLE, STATE_ROLE
 
 CULPRIT = "apply.handled_total.natural"
 
@@ -45,7 +45,7 @@ def test_blank_zero_and_na_look_different(seed_copy, open_window):
     m = w.models["apply"]
     keys = ["apply.new.commercial", "apply.partial.natural"]
     assert w.report.value(keys[0]) == 0 and w.report.value(keys[1]) is None
-    w.undo_stack.push(__import__("gui.commands", fromlist=["x"]).SetCellsCommand(w.doc, {keys[1]: NA}, "na"))
+    w.undo_stack.push(SetCellsCommand(w.doc, {keys[1]: NA}, "标为不适用"))
     zero, na = m.index_of(keys[0]), m.index_of(keys[1])
     blank = m.index_of("apply.partial.commercial")
     assert (zero.data(), na.data(), blank.data()) == ("0", "/", "")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from core.review import CORRECTED, SOURCE_ERROR, finding_key
+from core.review import SOURCE_ERROR, finding_key
 from gui.table_model import KEY_ROLE
 
 CULPRIT = "apply.handled_total.natural"
@@ -33,8 +33,7 @@ def test_clicking_a_number_in_the_text_selects_its_cell(qtbot, seed_copy, open_w
     sv.setTextCursor(cursor)
     sv.centerCursor()
     rect = sv.cursorRect(cursor)
-    qtbot.mouseClick(sv.viewport(), Qt.MouseButton.LeftButton, pos=rect.center() + rect.topRight() * 0
-                     + __import__("PySide6.QtCore", fromlist=["QPoint"]).QPoint(3, 0))
+    qtbot.mouseClick(sv.viewport(), Qt.MouseButton.LeftButton, pos=rect.center() + QPoint(3, 0))
     assert w.tabs.currentWidget() is w.views["review"]
     assert w.views["review"].currentIndex().data(KEY_ROLE) == key
     assert w.source_view.highlighted_spans() == [span]
