@@ -18,7 +18,7 @@ from gui.table_model import BACKGROUND, ReportTableModel
 
 # Column widths per table, in "average Chinese characters"; labels wide enough not to be cut.
 _LABEL_WIDTHS = {"active": [16], "apply": [4, 5.2, 11.5], "review": []}
-_VALUE_WIDTH = {"active": 9, "apply": 4.8, "review": 3.5}
+_VALUE_WIDTH = {"active": 9, "apply": 4.8, "review": 4.1}
 
 
 class FramedSelectionDelegate(QStyledItemDelegate):

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QUndoStack
 
 from core.layout import TableLayout, table_layout
+from core.review import VERDICT_LABELS
 from core.rules import Finding
 from core.values import NA, ValueRejected, format_value, parse_typed
 from gui.cell_state import CellState, broken_findings, cell_state
@@ -200,6 +201,10 @@ class ReportTableModel(QAbstractTableModel):
         for f in broken_findings(self.doc.checker, key):
             colour = "#c0392b" if f.status.value == "error" else "#8a6d00"
             body = "<br>".join(finding_lines(f, lambda k: report.edition.cell_defs[k].label))
+            verdict = self.doc.verdict_of(f)
+            if verdict is not None:
+                body += f"<br>校对结论：{VERDICT_LABELS.get(verdict.verdict, verdict.verdict)}" + (
+                    f"（{verdict.comment}）" if verdict.comment else "")
             lines.append(f"<span style='color:{colour}'>{body}</span>")
         return "<br>".join(lines)
 

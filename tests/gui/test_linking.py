@@ -71,6 +71,9 @@ def test_verdicts_survive_recheck_and_reopening(qtbot, seed_copy, open_window):
     key = _verdict_on_first_error(w, SOURCE_ERROR, "原表即如此")
     assert w.session.verdicts[key].verdict == SOURCE_ERROR
     assert w.findings.model.index(0, 6).data() == "原文错误：原表即如此"
+    cell = w.findings.current().rule.cells[0]
+    tip = w.models["apply"].index_of(cell).data(Qt.ItemDataRole.ToolTipRole)
+    assert "校对结论：原文错误（原表即如此）" in tip
     # a re-check that changes outcomes rebuilds the list: the verdict stays with its finding
     w.views["apply"].paste_text("5")                      # current cell is the first finding's first cell
     w.act_undo.trigger()
