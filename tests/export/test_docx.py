@@ -217,3 +217,55 @@ def test_inplace_refuses_non_docx_source(tmp_path):
     report.cells["apply.new.natural"].set(91)
     with pytest.raises(ExportError, match="只有从 Word"):
         export_docx_inplace(report, seed_named("001"), tmp_path / "o.docx")
+
+
+# ------------------------------------------------------------------ in place, on DOCX built another way
+
+def _edit_some(report):
+    """Change one cell in each table (to values the cell may hold)."""
+    edits = {}
+    for key in ("apply.new.natural", "review.reconsideration.upheld", "active.rules." +
+                report.edition.table("active").blocks[0].columns[0].key):
+        v = report.value(key)
+        new = (v + 5) if isinstance(v, int) else 4
+        report.cells[key].set(new)
+        edits[key] = new
+    return edits
+
+
+def _other_docx(seed, tmp_path, variant=None):
+    from tests.readers.conftest import doc_for
+    from tests.readers.fixtures import build_docx
+    doc = doc_for(seed)
+    if variant == "subtotal":
+        doc = doc.with_subtotal()
+    path = build_docx(doc, tmp_path / "原文.docx")
+    if variant == "split":
+        import copy
+        d = docx.Document(str(path))
+        tbl = d.tables[1]._tbl
+        second = copy.deepcopy(tbl)
+        for tr in tbl.tr_lst[10:]:
+            tbl.remove(tr)
+        for tr in second.tr_lst[:10]:
+            second.remove(tr)
+        tbl.addnext(second)
+        d.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("variant", [None, "subtotal", "split"])
+def test_inplace_on_docx_built_with_python_docx_merges(seed, tmp_path, variant):
+    path = _other_docx(seed, tmp_path, variant)
+    report = load(path)
+    before = {k: c.value for k, c in report.cells.items()}
+    edits = _edit_some(report)
+    out = tmp_path / "写回.docx"
+    export_docx_inplace(report, path, out)
+    back = load(out)
+    assert back.edition.has_subtotal == (variant == "subtotal")
+    for k in report.cells:
+        want = edits.get(k, before[k])
+        assert back.value(k) == want and type(back.value(k)) is type(want), k
+    # paragraphs untouched
+    assert [p.text for p in docx.Document(str(path)).paragraphs] == [p.text for p in docx.Document(str(out)).paragraphs]
