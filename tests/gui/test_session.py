@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -61,7 +62,8 @@ def test_review_restores_after_the_app_is_killed(qtbot, seed_copy, open_window):
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), str(path)], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        line = proc.stdout.readline()          # the window is shown with the review restored
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        line = proc.stdout.readline() if ready else "timeout"   # window shown, review restored
         assert line.startswith("READY"), line
     finally:
         proc.send_signal(signal.SIGKILL)
