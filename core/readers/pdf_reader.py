@@ -119,6 +119,82 @@ def page_blocks(page, page_no: int) -> list[Block]:
     return [b for _, _, b in items]
 
 
+def _all_rows():
+    from core.editions import EDITIONS
+    return [r for ed in EDITIONS.values() for t in ed.tables if t.key in ("active", "apply") for r in t.rows]
+
+
+def _names_a_row(text: str) -> bool:
+    from core.readers.structure import _row_matches
+    from core.values import normalise
+    norm = normalise(text)
+    return bool(norm) and any(_row_matches(norm, r) for r in _all_rows())
+
+
+_ORDINAL = re.compile(r"^(\d{1,2}\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+_NOT_A_FRAGMENT = ("第二十条", "信息内容", "申请人情况", "自然人", "行政复议", "行政诉讼")
+
+
+def _has_values(grid: Grid, row: int) -> bool:
+    from core.values import parse_value
+    return any(here and c.text.strip() and parse_value(c.text) is not None for c, here in grid.row_slots(row))
+
+
+def _row_label(grid: Grid, row: int) -> str:
+    from core.values import parse_value
+    labels = [c.text for c, here in grid.row_slots(row) if here and parse_value(c.text) is None]
+    return labels[-1] if labels else ""      # the most specific label: the rightmost
+
+
+def _stitch(a: Grid, b: Grid) -> Grid | None:
+    """A table row that Word let break across a page: its label and cells are split between the
+    last row of one page's table and the first row of the next page's. Joined back when the two
+    parts line up column by column and only the joined label names a row of the form."""
+    if not (a.col_edges and b.col_edges and a.n_rows and b.n_rows):
+        return None
+    cols = {}
+    for j, x in enumerate(b.col_edges):
+        match = [i for i, e in enumerate(a.col_edges) if abs(e - x) <= 2]
+        if len(match) != 1:
+            return None
+        cols[j] = match[0]
+    last = a.n_rows - 1
+    la, lb = _row_label(a, last), _row_label(b, 0)
+    if not lb or any(m in lb for m in _NOT_A_FRAGMENT):
+        return None
+    if _names_a_row(la):
+        # "4.保护第三方合法权" + "益": the tail of a label; at most one half holds the numbers
+        if _names_a_row(lb) or _ORDINAL.match(lb.strip()) or (_has_values(a, last) and _has_values(b, 0)):
+            return None
+    elif not _names_a_row(la + lb):
+        return None
+    kept = []
+    for cell in b.cells:
+        if cell.row == 0 and cell.rowspan == 1:
+            target = a.at(last, cols[cell.col])
+            if target is not None and cell.text.strip():
+                target.text = (target.text + "\n" + cell.text) if target.text.strip() else cell.text
+            continue
+        if cell.row == 0:
+            cell.rowspan -= 1
+        else:
+            cell.row -= 1
+        kept.append(cell)
+    return Grid(kept, page=b.page, col_edges=b.col_edges)
+
+
+def stitch_split_rows(blocks: list[Block]) -> list[Block]:
+    """Join rows broken over a page end (a table's last block on a page, its next part first on the next)."""
+    out = list(blocks)
+    for i in range(len(out) - 2):
+        a, mark, b = out[i], out[i + 1], out[i + 2]
+        if isinstance(a, Grid) and isinstance(mark, PageMark) and isinstance(b, Grid):
+            joined = _stitch(a, b)
+            if joined is not None:
+                out[i + 2] = joined
+    return [b for b in out if not (isinstance(b, Grid) and not b.cells)]
+
+
 def read(path: Path, data: bytes, progress: Progress = None) -> Report:
     with _quiet_pdfminer():
         return _read(path, data, progress)
@@ -176,7 +252,7 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
         reason = "PDF 中的表格不是政府信息公开年度报告的统计表（未找到表二、表三、表四）"
     else:
         reason = "PDF 中没有找到政府信息公开年度报告的统计表格（表二、表三、表四）"
-    report = build_report(blocks, path, "pdf", reason)
+    report = build_report(stitch_split_rows(blocks), path, "pdf", reason)
     if blank_pages:
         report.notes.append(f"此 PDF 有{blank_pages}页没有文字层（可能是扫描页），这些页的内容未读取")
     return report
