@@ -246,6 +246,12 @@ def _add_text(document, text: str, kind: str) -> None:
     text = clean_text(text)
     p = document.add_paragraph()
     run = p.add_run(text)
+    tail = "政府信息公开工作年度报告"
+    if kind == "title" and len(text) > 20 and text.endswith(tail) and len(text) > len(tail):
+        # two lines as printed reports have them: "<机关><年度>年" / "政府信息公开工作年度报告"
+        run.text = text[: -len(tail)]
+        run.add_break()
+        run.add_text(tail)
     if kind == "title":
         _set_fonts(run, TITLE_FONT, TITLE_SIZE)
         _para_format(p, WD_ALIGN_PARAGRAPH.CENTER, line_exact=36, before=0, after=18)
