@@ -181,3 +181,39 @@ def test_pdf_split_table_with_repeated_header(seed, tmp_path):
     text, grids = render(blocks)
     assert text.count("申请人情况") == 2
     assert len(structural_readings(extract(text), grids)) == len(report.cells)
+
+
+def _grid(rows, edges):
+    from core.readers.base import Grid, GridCell
+    cells = [GridCell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)]
+    return Grid(cells, col_edges=edges)
+
+
+def test_stitch_joins_label_halves_and_moves_numbers():
+    from core.readers.base import render
+    edges = [10.0, 50.0, 90.0, 130.0]
+    a = _grid([["3.属于国家秘密", "1", "2", "3"], ["4.保护第三方合法权", "", "", ""]], edges)
+    b = _grid([["益", "4", "5", "9"], ["5.属于三类内部事务信息", "0", "0", "0"]], edges)
+    blocks = pdf_reader.stitch_split_rows([a, pdf_reader.PageMark(2), b])
+    text, _ = render(blocks)
+    assert "| 4.保护第三方合法权益 | 4 | 5 | 9 |" in text
+    assert "| 5.属于三类内部事务信息 | 0 | 0 | 0 |" in text and "| 益 |" not in text
+    # a label cut inside its key phrase
+    a = _grid([["1.申请人无正当理由逾期不", "1", "0", "1"]], edges)
+    b = _grid([["补正、行政机关不再处理其政府信息公开申请", "", "", ""], ["3.其他", "0", "0", "0"]], edges)
+    text, _ = render(pdf_reader.stitch_split_rows([a, pdf_reader.PageMark(2), b]))
+    assert "| 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 1 | 0 | 1 |" in text
+
+
+def test_stitch_leaves_whole_rows_alone():
+    from core.readers.base import render
+    edges = [10.0, 50.0, 90.0, 130.0]
+    cases = [
+        ([["行政处罚", "1", "2", "3"]], [["行政强制", "4", "5", "6"]]),          # two real rows
+        ([["行政强制", "1", "2", "3"]], [["第二十条第（八）项", "", "", ""]]),   # next block's caption
+        ([["4.保护第三方合法权益", "1", "2", "3"]], [["（注）", "4", "5", "6"]]),  # both halves hold numbers
+    ]
+    for top, bottom in cases:
+        blocks = [_grid(top, edges), pdf_reader.PageMark(2), _grid(bottom, edges)]
+        text, _ = render(pdf_reader.stitch_split_rows(blocks))
+        assert text.count("\n") == 3, text
