@@ -2,14 +2,15 @@
 
 ``ReviewDocument`` is the one place that changes cells and verdicts. Every change goes through
 ``set_values`` / ``set_verdict`` (called by the undo commands), re-checks only the rules the cell
-touches, writes the crash-recovery file synchronously and tells the views which cells and findings
-changed, so that they repaint just those.
+touches, tells the views which cells and findings changed (so that they repaint just those) and
+then writes the crash-recovery file.
 
 Two files live beside the source (or in the per-user data folder when that folder is read-only):
 
 * ``<source>.review.json`` — the saved review (文件→保存校对记录, or 保存 when closing);
-* ``<source>.review.autosave.json`` — rewritten after every single change; a crash or kill loses
-  nothing. Opening a report restores it when present; saving or 不保存 removes it.
+* ``<source>.review.autosave.json`` — rewritten after every single change, on the next pass of
+  the event loop (right after the repaint): a crash or kill loses at most that one pass.
+  Opening a report restores it when present; saving or 不保存 removes it.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from core.model import Report
 from core.review import ReviewError, ReviewSession, finding_key, review_path, sha256_of
@@ -124,6 +125,7 @@ class ReviewDocument(QObject):
         self.review_file: Path = opened.review_file
         self.checker = Checker(self.report)
         self.dirty = opened.restored_autosave
+        self._pending = False
 
     # ------------------------------------------------------------------ changes
 
@@ -148,13 +150,13 @@ class ReviewDocument(QObject):
                     cell.revert()
             self.session.record(self.report, key, before)
             changed += self.checker.recheck(key)
-        self._changed()
-        self.cells_changed.emit(keys, changed)
+        self.cells_changed.emit(keys, changed)     # views schedule their repaint first…
+        self._changed()                            # …then the recovery file is written
 
     def set_verdict(self, key: str, verdict: str | None, comment: str = "") -> None:
         self.session.set_verdict(key, verdict, comment)
-        self._changed()
         self.verdicts_changed.emit([key])
+        self._changed()
 
     def verdict_of(self, finding: Finding):
         return self.session.verdicts.get(finding_key(finding.rule.id, finding.rule.cells))
@@ -171,10 +173,24 @@ class ReviewDocument(QObject):
         return autosave_path(self.review_file)
 
     def _changed(self) -> None:
-        self._write(self.autosave_file)
+        """Mark unsaved work and write the recovery file on the next event-loop pass.
+
+        The write is queued behind the repaint the change just requested, so the auditor sees the
+        new colours first (an fsync can take several ms); the window in which a kill could lose
+        the change is that one pass. ``flush()`` writes at once.
+        """
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.flush)
         if not self.dirty:
             self.dirty = True
             self.dirty_changed.emit(True)
+
+    def flush(self) -> None:
+        """Write the recovery file now if a change is waiting for it."""
+        if self._pending:
+            self._pending = False
+            self._write(self.autosave_file)
 
     def _write(self, path: Path) -> bool:
         try:
@@ -187,6 +203,7 @@ class ReviewDocument(QObject):
 
     def save(self) -> bool:
         """Write the review file and drop the recovery file."""
+        self._pending = False
         if not self._write(self.review_file):
             return False
         self.discard_autosave()
@@ -195,6 +212,7 @@ class ReviewDocument(QObject):
         return True
 
     def discard_autosave(self) -> None:
+        self._pending = False
         try:
             self.autosave_file.unlink()
         except FileNotFoundError:

@@ -24,24 +24,29 @@ def edit(w, key: str, text: str) -> None:
     assert view.paste_text(text)
 
 
-def test_every_change_is_autosaved_and_save_writes_the_review(seed_copy, open_window):
+def test_every_change_is_autosaved_and_save_writes_the_review(qtbot, seed_copy, open_window):
     path = seed_copy()
     w = open_window(path)
     edit(w, CULPRIT, "2")
     auto = autosave_path(review_path(path))
+    qtbot.waitUntil(auto.exists, timeout=1000)          # written on the next event-loop pass
     saved = json.loads(auto.read_text(encoding="utf-8"))
     assert saved["edits"] == {CULPRIT: 2}
     assert w.isWindowModified() and "[*]" in w.windowTitle()
-    assert w.save()
+    edit(w, "apply.new.natural", "3")                   # save right after a change: no pending
+    assert w.save()                                     # write may recreate the recovery file
+    qtbot.wait(20)
     assert not auto.exists() and not w.isWindowModified()
-    assert json.loads(review_path(path).read_text(encoding="utf-8"))["edits"] == {CULPRIT: 2}
+    saved = json.loads(review_path(path).read_text(encoding="utf-8"))
+    assert saved["edits"] == {CULPRIT: 2, "apply.new.natural": 3}
     assert path.read_bytes() == seed_copy().read_bytes()         # the source is never modified
 
 
-def test_close_asks_and_cancel_keeps_the_window(seed_copy, open_window):
+def test_close_asks_and_cancel_keeps_the_window(qtbot, seed_copy, open_window):
     path = seed_copy()
     w = open_window(path)
     edit(w, CULPRIT, "2")
+    qtbot.wait(10)                                      # let the recovery file be written
     w.ask_save = lambda: QMessageBox.StandardButton.Cancel
     assert not w.close()
     w.ask_save = lambda: QMessageBox.StandardButton.Discard
@@ -54,6 +59,7 @@ def test_review_restores_after_the_app_is_killed(qtbot, seed_copy, open_window):
     w = open_window(path)
     edit(w, CULPRIT, "2")
     auto = autosave_path(review_path(path))
+    qtbot.waitUntil(auto.exists, timeout=1000)
     assert json.loads(auto.read_text(encoding="utf-8"))["edits"] == {CULPRIT: 2}
     w.hide()                       # this window is "killed": it never closes, never saves
     w.ask_save = lambda: QMessageBox.StandardButton.Cancel
