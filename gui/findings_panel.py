@@ -117,6 +117,7 @@ class FindingsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
         self.detail = QLabel("在上表选择一条问题以查看详情")
         self.detail.setWordWrap(True)
@@ -152,6 +153,7 @@ class FindingsPanel(QWidget):
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()          # once: per-edit resizing would cost a frame
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(VERDICT_COL, self.fontMetrics().horizontalAdvance("国") * 16)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.model.modelAboutToBeReset.connect(self._remember)
         self.model.modelReset.connect(self._restore)
