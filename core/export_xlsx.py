@@ -290,13 +290,19 @@ def _list_sheet(wb: Workbook, title: str, headers: list[tuple[str, float]], rows
         put(ws, 1, i + 1, h, F_HEAD, A_CENTER, border=True, fill=FILL_HEADER)
         ws.column_dimensions[get_column_letter(i + 1)].width = w
     for r, row in enumerate(rows, start=2):
+        lines = 1
+        for (_h, w), v in zip(headers, row):
+            if isinstance(v, str) and v:
+                lines = max(lines, sum(math.ceil(max(_text_width(part), 1) / max(w - 1, 1))
+                                       for part in v.split("\n")))
+        ws.row_dimensions[r].height = min(14.5 * lines + 3, 240)
         for c, v in enumerate(row, start=1):
             fmt = None
             if isinstance(v, Decimal):
                 fmt = AMOUNT_FORMAT
             elif isinstance(v, int):
                 fmt = COUNT_FORMAT
-            put(ws, r, c, v, F_BODY, A_LEFT if isinstance(v, str) else A_CENTER, border=True,
+            put(ws, r, c, v, F_BODY, A_TOP if isinstance(v, str) else A_CENTER, border=True,
                 number_format=fmt)
     ws.freeze_panes = "A2"
     if rows:
