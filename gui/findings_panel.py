@@ -67,6 +67,10 @@ class FindingsModel(QAbstractTableModel):
             if col == VERDICT_COL:
                 v = self.doc.verdict_of(f)
                 return (VERDICT_LABELS.get(v.verdict, v.verdict) + (f"：{v.comment}" if v.comment else "")) if v else ""
+        if role == Qt.ItemDataRole.ToolTipRole and col == VERDICT_COL:
+            v = self.doc.verdict_of(f)
+            return (f"{VERDICT_LABELS.get(v.verdict, v.verdict)}：{v.comment}（{v.reviewer or '未署名'}，{v.at}）"
+                    if v else "选中后可标为“原文错误”或“已更正”")
         if role == Qt.ItemDataRole.ToolTipRole:
             label = self.doc.report.edition.cell_defs
             return "\n".join([f.message] + finding_lines(f, lambda k: label[k].label)[1:])

@@ -536,6 +536,8 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        if self._job is not None:          # a report still loading: its result is not wanted
+            self._job.cancel()
         self._save_settings()
         event.accept()
 
