@@ -4,11 +4,10 @@ from __future__ import annotations
 import io
 import zipfile
 
-import docx
 import pytest
 
 from core.loader import LoadError, load
-from core.readers import base, docx_reader
+from core.readers import base
 from tests.readers.conftest import doc_for
 from tests.readers.fixtures import build_docx, encrypted_ooxml
 from tests.readers.helpers import cli_check

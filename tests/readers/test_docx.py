@@ -150,7 +150,6 @@ def test_docx_with_subtotal_column(seed, tmp_path):
 
 def test_docx_tables_nested_in_a_layout_table(seed, tmp_path):
     """A template that puts the whole report inside a one-cell frame table."""
-    import copy
     doc = doc_for(seed)
     path = build_docx(doc, tmp_path / "r.docx")
     d = docx.Document(str(path))
