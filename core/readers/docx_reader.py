@@ -83,11 +83,14 @@ def _cell_text(tc) -> str:
     return "\n".join(_para_text(p) for p in tc.iter(W + "p"))
 
 
+MAX_SPAN = 200     # a hostile gridSpan="1000000" must not build a million-column grid
+
+
 def _int_attr(el, default: int = 1) -> int:
     if el is None:
         return default
     try:
-        return max(int(el.get(W + "val", default)), 0)
+        return min(max(int(el.get(W + "val", default)), 0), MAX_SPAN)
     except ValueError:
         return default
 

@@ -205,3 +205,27 @@ def test_deeply_nested_html_is_read(tmp_path):
     path = tmp_path / "deep.html"
     path.write_text(page, encoding="utf-8")
     assert_matches_expected(load(path), doc.expected)
+
+
+def test_hostile_spans_are_bounded(tmp_path):
+    """gridSpan / colspan values in the millions do not build huge grids."""
+    from bs4 import BeautifulSoup
+    from core.readers import html_reader
+    g = html_reader.table_grid(BeautifulSoup('<table><tr><td colspan="9999999" rowspan="9999999">x</td></tr>'
+                                             '<tr><td>1</td></tr></table>', "lxml").table)
+    assert g.n_cols <= 201 and g.n_rows == 2
+    import docx
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "x"
+    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement
+    tcpr = t.cell(0, 0)._tc.get_or_add_tcPr()
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), "50000000")
+    tcpr.append(span)
+    path = tmp_path / "span.docx"
+    d.save(str(path))
+    from core.readers import docx_reader
+    grid = next(b for b in docx_reader.document_blocks(path, path.read_bytes()) if hasattr(b, "cells"))
+    assert grid.n_cols <= 202
