@@ -217,3 +217,21 @@ def test_stitch_leaves_whole_rows_alone():
         blocks = [_grid(top, edges), pdf_reader.PageMark(2), _grid(bottom, edges)]
         text, _ = render(pdf_reader.stitch_split_rows(blocks))
         assert text.count("\n") == 3, text
+
+
+def test_long_pdf_is_read_page_by_page_in_bounded_memory(tmp_path):
+    """~30 pages: every page reported, memory stays flat (pages are released as they are read)."""
+    import tracemalloc
+    doc = doc_for(_seeds()[2])
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf_bytes(doc, filler_pages=15))
+    calls = []
+    tracemalloc.start()
+    try:
+        report = load(path, progress=lambda d, t: calls.append(d))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_matches_expected(report, doc.expected)
+    assert len(calls) >= 30
+    assert peak < 120 * 1024 * 1024, peak
