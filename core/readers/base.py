@@ -34,10 +34,21 @@ class Cancelled(LoadError):
         super().__init__(path or "文件", reason)
 
 
-def report_progress(progress: Progress, done: int, total: int) -> None:
-    """Call the progress callback; it may raise ``Cancelled`` (or anything) to stop the load."""
-    if progress is not None:
+def report_progress(progress: Progress, done: int, total: int, path: str | Path = "") -> None:
+    """Call the progress callback; it may raise to stop the load.
+
+    Whatever it raises comes out as ``Cancelled`` (the original exception chained as its cause):
+    ``core.loader.load`` lets ``LoadError`` subclasses through unchanged, so a cancel is never
+    reported as a damaged file.
+    """
+    if progress is None:
+        return
+    try:
         progress(done, total)
+    except Cancelled:
+        raise
+    except Exception as e:
+        raise Cancelled(path) from e
 
 
 @dataclass(eq=False)

@@ -192,13 +192,13 @@ def document_blocks(path: Path, data: bytes) -> list[Block]:
 
 
 def read(path: Path, data: bytes, progress: Progress = None, source_format: str = "docx") -> Report:
-    report_progress(progress, 0, 3)
+    report_progress(progress, 0, 3, path)
     _check_package(path, data)
     blocks = document_blocks(path, data)
-    report_progress(progress, 1, 3)
+    report_progress(progress, 1, 3, path)
     has_tables = any(isinstance(b, Grid) and b.cells for b in blocks)
     reason = ("Word 文档中的表格不是政府信息公开年度报告的统计表（未找到表二、表三、表四）" if has_tables else
               "Word 文档中没有表格，正文中也未找到政府信息公开年度报告的统计表（表二、表三、表四）")
     report = build_report(blocks, path, source_format, reason)
-    report_progress(progress, 3, 3)
+    report_progress(progress, 3, 3, path)
     return report

@@ -257,12 +257,12 @@ def page_blocks(path: Path, text: str) -> list[Block]:
 
 
 def read(path: Path, data: bytes, progress: Progress = None) -> Report:
-    report_progress(progress, 0, 3)
+    report_progress(progress, 0, 3, path)
     decoded = _from_mhtml(path, data)
     text, encoding = decoded if decoded is not None else decode_html(path, data)
-    report_progress(progress, 1, 3)
+    report_progress(progress, 1, 3, path)
     blocks = page_blocks(path, text)
-    report_progress(progress, 2, 3)
+    report_progress(progress, 2, 3, path)
     has_tables = any(_is_report_table(b) for b in blocks)
     reason = ("网页中的表格不完整，未找到政府信息公开年度报告的统计表（表二、表三、表四）" if has_tables else
               "网页中没有找到政府信息公开年度报告的统计表格（表二、表三、表四），可能不是年度报告正文页，"
@@ -270,5 +270,5 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
     report = build_report(blocks, path, f"html ({encoding})", reason)
     if "无法解码" in encoding:
         report.notes.append(f"网页编码有误：{encoding.split('，', 1)[1]}，已显示为“\ufffd”，请留意这些位置")
-    report_progress(progress, 3, 3)
+    report_progress(progress, 3, 3, path)
     return report

@@ -46,7 +46,7 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
     if exe is None:
         raise LoadError(path, f"读取 {kind} 文件需要 LibreOffice（未找到 soffice 程序）。请安装 LibreOffice，"
                               "或在 Word/WPS 中把文件另存为 .docx 后再导入")
-    report_progress(progress, 0, 4)
+    report_progress(progress, 0, 4, path)
     with tempfile.TemporaryDirectory(prefix="report-convert-") as tmp:
         tmpdir = Path(tmp)
         src = tmpdir / ("input" + (path.suffix.lower() or ".doc"))
@@ -72,12 +72,12 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
                         if time.monotonic() > deadline:
                             raise LoadError(path, f"LibreOffice 转换超时（超过 {TIMEOUT} 秒），文件可能过大、已损坏或设有密码") \
                                 from None
-                        report_progress(progress, 1, 4)   # lets the GUI cancel a long conversion
+                        report_progress(progress, 1, 4, path)   # lets the GUI cancel a long conversion
             except BaseException:
                 _kill(proc)
                 raise
         err = errlog.read_bytes()
-        report_progress(progress, 2, 4)
+        report_progress(progress, 2, 4, path)
         out = outdir / "input.docx"
         if not out.exists():
             detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
@@ -86,7 +86,7 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
         converted = out.read_bytes()
     report = docx_reader.read(path, converted, source_format=f"{path.suffix.lower().lstrip('.') or 'doc'}"
                                                              "（经 LibreOffice 转换）")
-    report_progress(progress, 4, 4)
+    report_progress(progress, 4, 4, path)
     return report
 
 

@@ -217,7 +217,7 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
         undecodable = 0
         blank_pages = 0
         for i, page in enumerate(pages):
-            report_progress(progress, i, total)
+            report_progress(progress, i, total, path)
             try:
                 n = len(page.chars)
                 chars += n
@@ -234,7 +234,7 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
                 raise LoadError(path, f"PDF 第{i + 1}页已损坏，无法读取（{type(e).__name__}）") from e
             finally:
                 page.close()
-        report_progress(progress, total, total)
+        report_progress(progress, total, total, path)
     finally:
         try:
             pdf.close()

@@ -216,3 +216,20 @@ def test_tab_indented_paragraphs_keep_text_reading_intact(tmp_path):
     report = extract(text)
     assert {k: to_json(report.cells[k].value) for k in doc.expected["cells"]} == doc.expected["cells"]
     assert_matches_expected(load(path), doc.expected)
+
+
+def test_any_exception_from_progress_cancels(tmp_path):
+    """The GUI's own cancel exception (not a LoadError) still ends the load as Cancelled, never as
+    '文件已损坏' from the loader's catch-all."""
+    from tests.conftest import SEED_FILES
+    path = build_docx(doc_for(SEED_FILES[0]), tmp_path / "r.docx")
+
+    class GuiCancel(Exception):
+        pass
+
+    def progress(done, total):
+        raise GuiCancel()
+    with pytest.raises(Cancelled) as e:
+        load(path, progress=progress)
+    assert isinstance(e.value.__cause__, GuiCancel)
+    assert "已取消" in str(e.value) and "r.docx" in str(e.value)
