@@ -41,7 +41,18 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
     kind = _kind(path, data)
     is_rtf = data.lstrip()[:5] == b"{\\rtf"
     if not (is_ole2(data) or is_rtf):
-        raise LoadError(path, f"不是有效的 {kind} 文件（文件头不符），可能已损坏或扩展名有误")
+        # portals often serve a web page or plain text under a .doc name ("另存为网页" exports)
+        head = data[:4096].lower()
+        if b"<html" in head or b"<!doctype html" in head or b"<table" in head or b"mime-version" in head:
+            from core.readers import html_reader
+            return html_reader.read(path, data, progress)
+        from core.loader import read_text_report
+        try:
+            report = read_text_report(path, data)
+        except LoadError:
+            raise LoadError(path, f"不是有效的 {kind} 文件（文件头不符），可能已损坏或扩展名有误") from None
+        report.source_format += f"，扩展名为{path.suffix}"
+        return report
     exe = soffice()
     if exe is None:
         raise LoadError(path, f"读取 {kind} 文件需要 LibreOffice（未找到 soffice 程序）。请安装 LibreOffice，"

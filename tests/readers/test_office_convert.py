@@ -111,3 +111,20 @@ def test_conversion_can_be_cancelled_and_times_out(tmp_path, monkeypatch):
     monkeypatch.setattr(office_convert, "TIMEOUT", 0)
     with pytest.raises(LoadError, match="转换超时"):
         load(path)
+
+
+def test_web_page_and_text_saved_as_doc(tmp_path, monkeypatch):
+    """A CMS 'Word' download that is really an HTML page, or plain text, under a .doc name."""
+    from tests.readers.fixtures import build_html
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    doc = doc_for(_seeds()[3])
+    path = tmp_path / "report.doc"
+    path.write_bytes(build_html(doc, "gb2312"))
+    report = load(path)
+    assert report.source_format.startswith("html")
+    assert_matches_expected(report, doc.expected)
+    text = tmp_path / "report2.doc"
+    text.write_bytes(_seeds()[3].read_bytes())
+    report = load(text)
+    assert report.source_format.startswith("text")
+    assert_matches_expected(report, doc.expected)
