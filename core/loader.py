@@ -23,6 +23,7 @@ READERS = {
     ".docx": "docx_reader", ".docm": "docx_reader",
     ".doc": "office_convert", ".wps": "office_convert", ".rtf": "office_convert",
     ".html": "html_reader", ".htm": "html_reader", ".shtml": "html_reader", ".mhtml": "html_reader",
+    ".mht": "html_reader",
     ".pdf": "pdf_reader",
     ".xlsx": "xlsx_reader",
 }
@@ -37,6 +38,16 @@ class LoadError(Exception):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"无法打开“{Path(path).name}”：{reason}")
+
+
+class Cancelled(LoadError):
+    """The auditor cancelled the load (a progress callback raised). Catch it before LoadError.
+
+    It is a LoadError so that every caller that handles load failures handles it too.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] = "", reason: str = "已取消读取") -> None:
+        super().__init__(path or "文件", reason)
 
 
 def _sniff(data: bytes) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from core.loader import LoadError, load
+from core.loader import Cancelled, LoadError, load
 from gui.session import open_review
 
 
@@ -47,7 +47,7 @@ class LoadJob(QRunnable):
         try:
             report = load(self.path, progress=self._progress)
             opened = open_review(report, self.path.resolve(), self.fallback)
-        except _Cancelled:
+        except (_Cancelled, Cancelled):
             self.signals.cancelled.emit()
             return
         except LoadError as e:

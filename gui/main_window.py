@@ -18,6 +18,7 @@ from core.model import Report
 from core.review import ReviewSession
 from core.rules import Checker, Finding, Suggestion
 from core.values import NA
+from gui import export_actions
 from gui.commands import SetCellsCommand, VerdictCommand
 from gui.findings_panel import FindingsPanel
 from gui.form_view import FormTableView
@@ -108,11 +109,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._restore_settings()
-        try:
-            from gui import export_actions  # written by the export developer
-            export_actions.install(self)
-        except ImportError:
-            pass
+        export_actions.install(self)
 
     # ------------------------------------------------------------------ public surface
 

@@ -17,21 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.extract import ExtractionError, extract
-from core.loader import LoadError
+from core.loader import Cancelled, LoadError  # noqa: F401  (Cancelled is re-exported)
 from core.model import Report
 
 Progress = Callable[[int, int], None] | None
-
-
-class Cancelled(LoadError):
-    """Raised by a progress callback to stop a load (the GUI's cancel button).
-
-    It is a ``LoadError`` so that ``core.loader.load`` passes it through unchanged; callers that
-    want to tell a cancel from a failure catch ``Cancelled`` first.
-    """
-
-    def __init__(self, path: str | Path = "", reason: str = "已取消读取") -> None:
-        super().__init__(path or "文件", reason)
 
 
 def report_progress(progress: Progress, done: int, total: int, path: str | Path = "") -> None:
