@@ -114,12 +114,17 @@ def _find_rows(atoms: Sequence[Atom], rows: Sequence[Row], start: int = 0,
                 break
         if hit is None:
             values, nxt = _values_after(atoms, i)
-            if values and found:
+            if found and any(not v.is_blank for v in values):  # a header with blank cells is no row
                 unmatched.append((expect, _Found(a, values)))
             i = nxt if values else i + 1
             continue
         values, i = _values_after(atoms, i)
         found[rows[hit].key] = _Found(a, values)
+        broken = [f for p, f in unmatched if p == hit]
+        if broken:  # "3.危及“三 … 0" then "安全一稳定”": one row split by a page break
+            found[rows[hit].key].doubt = (f"本行前有未识别的一行“{broken[-1].label.norm}”（带数值），"
+                                          f"可能是本行被分页或换行断开，请核对原文")
+            unmatched = [(p, f) for p, f in unmatched if p != hit]
         expect = hit + 1
         end = i
     _place_by_elimination(found, unmatched, rows)
@@ -194,7 +199,7 @@ def _place(report: Report, table: str, row_key: str, columns: Sequence[str], fou
             for k, r in zip(keys, split):
                 report.cells[k].reading = r
             return
-    why = f"“{found.label.norm}”一行读到{len(values)}个值，应为{n}个，位置可能错位，请核对原文"
+    why = found.doubt or f"“{found.label.norm}”一行读到{len(values)}个值，应为{n}个，位置可能错位，请核对原文"
     for k, a in zip(keys, values):
         report.cells[k].reading = _reading(a, why, report.edition.cell_defs[k].unit)
     for k in keys[len(values):]:

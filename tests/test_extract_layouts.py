@@ -163,3 +163,16 @@ def test_ocr_letters_for_digits_are_read_but_flagged():
     r = extract(text[:head] + "\t1O\n" + text[head + 4:])
     cell = r.cells["review.reconsideration.upheld"]
     assert cell.value == 10 and "疑似文字识别" in cell.uncertain
+
+
+def test_row_split_by_a_page_break_is_flagged():
+    values = consistent_values(EDITION_2019, 21)
+    text = render(EDITION_2019, values, "pipes")
+    row = [values[f"apply.denied_3.{c}"] for c in ("natural", "commercial", "research", "social", "legal", "other", "total")]
+    whole = "| 3.危及“三安全一稳定” | " + " | ".join(map(str, row)) + " |"
+    assert whole in text
+    split = ("| 3.危及“三 | " + " | ".join(map(str, row)) + " |\n——第2页——\n| 安全一稳定” |" + " |" * 7)
+    r = extract(text.replace(whole, split))
+    cell = r.cells["apply.denied_3.natural"]
+    assert cell.uncertain and "断开" in cell.uncertain
+    assert not r.cells["apply.denied_4.natural"].uncertain
