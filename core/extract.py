@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.atoms import Atom, tokenize
-from core.editions import EDITIONS, Block, Edition, Row, Table, edition_for_year
+from core.editions import EDITIONS, Edition, Row, edition_for_year
 from core.model import Reading, Report
 from core.values import Parsed, parse_value
 
@@ -36,8 +36,8 @@ class ExtractionError(Exception):
 
 # ------------------------------------------------------------------ title, year, edition
 
-def read_title(text: str) -> tuple[int | None, str | None]:
-    """Year and agency from the report's title (its first lines)."""
+def title_lines(text: str) -> list[str]:
+    """The report's title: its first non-empty lines, up to the one that says 报告."""
     lines = []
     for line in text.splitlines()[:12]:
         t = re.sub(r"\[bookmark:[^\]]*\]", "", line).strip(" \t\u3000\ufeff")
@@ -46,7 +46,12 @@ def read_title(text: str) -> tuple[int | None, str | None]:
         lines.append(t)
         if "报告" in t or len(lines) >= 4:
             break
-    title = re.sub(r"\s+", "", "".join(lines))
+    return lines
+
+
+def read_title(text: str) -> tuple[int | None, str | None]:
+    """Year and agency from the report's title (its first lines)."""
+    title = re.sub(r"\s+", "", "".join(title_lines(text)))
     m = re.search(r"(?P<year>(?:19|20)\d{2})年度?", title)
     year = int(m["year"]) if m else None
     agency = None

@@ -86,7 +86,6 @@ def build_rules(edition: Edition) -> list[Rule]:
     block = apply.blocks[0]
     cols = [c.key for c in block.columns]
     labels = {c.key: c.label for c in block.columns}
-    rows = [r.key for r in block.rows]
     results = [r.key for r in block.rows if r.group]
     results.remove("handled_total")
     parts = [c for c in cols if c not in ("total", "subtotal")]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.editions import EDITION_2019, EDITION_2021, EDITIONS
+from core.editions import EDITION_2019, EDITION_2021
 from core.model import Report
 from core.rules import Checker, Status, evaluate
 from core.values import NA

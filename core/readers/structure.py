@@ -55,6 +55,14 @@ def _reading(cell: GridCell, column: Column) -> Reading | None:
     return Reading(parsed.value, cell.text.strip(" \t\u3000\u00a0\r"), cell.span, None, parsed.note)
 
 
+def _take(cell: GridCell | None, column: Column, r: int, used: set[int]) -> Reading | None:
+    """The reading of a value cell that starts on row r and no other row has claimed; else None."""
+    if cell is None or cell.row != r or id(cell) in used or not _is_value(cell):
+        return None
+    used.add(id(cell))
+    return _reading(cell, column)
+
+
 def _label_of(grid: Grid, row: int, first_value_col: int) -> GridCell | None:
     """The rightmost label cell left of the values: the most specific row label."""
     for col in range(min(first_value_col, grid.n_cols) - 1, -1, -1):
@@ -141,11 +149,7 @@ def _map_apply(report: Report, grid: Grid, inherited: dict[int, Column] | None,
         used: set[int] = set()
         for col, column in colmap.items():
             cell = grid.at(r, col)
-            if cell is None or cell.row != r or cell.rowspan != 1 or id(cell) in used or not _is_value(cell):
-                readings = None
-                break
-            used.add(id(cell))
-            reading = _reading(cell, column)
+            reading = _take(cell, column, r, used) if cell is not None and cell.rowspan == 1 else None
             if reading is None:
                 readings = None
                 break
@@ -213,12 +217,7 @@ def _map_active(report: Report, grid: Grid) -> dict[str, Reading | None]:
             if len(cells) != 1:
                 readings = None
                 break
-            cell = next(iter(cells.values()))
-            if cell is None or cell.row != r or id(cell) in used or not _is_value(cell):
-                readings = None
-                break
-            used.add(id(cell))
-            reading = _reading(cell, column)
+            reading = _take(next(iter(cells.values())), column, r, used)
             if reading is None:
                 readings = None
                 break

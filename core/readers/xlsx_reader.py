@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from core.editions import EDITIONS
 from core.extract import ExtractionError, extract
 from core.model import Reading, Report
-from core.values import NA, Value, as_number, format_value, parse_value
+from core.values import Value, as_number, format_value, parse_value
 
 MARKER = "gov-report-review-export"
 KEY_SHEET = "_keys"

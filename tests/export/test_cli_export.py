@@ -11,7 +11,7 @@ from core.editions import EDITION_2019, EDITION_2021
 from core.export_cli import summary_keys
 from core.loader import load
 from core.review import ReviewSession, review_path
-from core.values import NA, to_json
+from core.values import NA
 from tests.conftest import ROOT, SEED_FILES
 from tests.export.helpers import copy_seed
 

@@ -1,7 +1,6 @@
 """The Word export: regenerated report (text, official tables, fonts, page) and in-place write-back."""
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 
@@ -10,7 +9,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from core.export_common import ExportError
-from core.export_docx import (BODY_FONT, TABLE_FONT, export_docx, export_docx_inplace, inplace_bytes, narrative)
+from core.export_docx import (BODY_FONT, TABLE_FONT, export_docx, export_docx_inplace, narrative)
 from core.layout import layouts
 from core.loader import load
 from core.values import NA, format_value, to_json

@@ -8,7 +8,7 @@ import docx
 import openpyxl
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar
 
 from core.export_docx import export_docx
 from core.loader import load

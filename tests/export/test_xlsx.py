@@ -5,7 +5,6 @@ import os
 import subprocess
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest

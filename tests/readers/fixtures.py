@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import html
 import io
-import re
 from decimal import Decimal
 from pathlib import Path
 
 from core.editions import EDITIONS, Edition
-from core.extract import extract
+from core.extract import extract, title_lines
 from core.layout import TableLayout, table_layout
 from core.textio import decode
 from tests.conftest import expected_for
@@ -39,7 +38,7 @@ class SeedDoc:
         self.edition: Edition = EDITIONS[self.expected["edition"]]
         text, _ = decode(seed.read_bytes())
         text = text.replace("\r\n", "\n")
-        self.title = _title_lines(text)
+        self.title = title_lines(text)
         seed_report = extract(text, str(seed))
         self.cell_text: dict[str, str] = {}
         for key in self.edition.cell_keys():
@@ -75,18 +74,6 @@ def _fmt(v: object) -> str:
     if isinstance(v, float):
         return format(Decimal(repr(v)), "f")
     return str(v)
-
-
-def _title_lines(text: str) -> list[str]:
-    out = []
-    for line in text.splitlines()[:12]:
-        t = re.sub(r"\[bookmark:[^\]]*\]", "", line).strip(" \t\u3000\ufeff")
-        if not t:
-            continue
-        out.append(t)
-        if "报告" in t or len(out) >= 4:
-            break
-    return out
 
 
 def _grid_cells(lay: TableLayout, values: dict[str, str]):
