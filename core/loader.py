@@ -78,17 +78,34 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def read_text_report(path: str | os.PathLike[str], data: bytes) -> Report:
+def _step(progress: Callable[[int, int], None] | None, done: int, total: int,
+          path: str | os.PathLike[str]) -> None:
+    """Report progress; whatever the callback raises ends the load as Cancelled."""
+    if progress is None:
+        return
+    try:
+        progress(done, total)
+    except Cancelled:
+        raise
+    except Exception as e:
+        raise Cancelled(path) from e
+
+
+def read_text_report(path: str | os.PathLike[str], data: bytes,
+                     progress: Callable[[int, int], None] | None = None) -> Report:
+    _step(progress, 0, 3, path)
     try:
         text, encoding = decode(data)
     except DecodeError as e:
         raise LoadError(path, str(e)) from e
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _step(progress, 1, 3, path)
     try:
         report = extract(text, str(path))
     except ExtractionError as e:
         raise LoadError(path, str(e)) from e
     report.source_format = f"text ({encoding})"
+    _step(progress, 3, 3, path)
     return report
 
 
@@ -115,7 +132,7 @@ def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | No
         raise LoadError(p, f"这是{kind}，不是报告文本，也不是 Word/HTML/PDF 文档")
     module = READERS.get(p.suffix.lower()) or _sniff(data)
     if module is None:
-        return read_text_report(p, data)
+        return read_text_report(p, data, progress)
     try:
         reader = importlib.import_module(f"core.readers.{module}")
     except ImportError as e:

@@ -108,3 +108,19 @@ def test_source_file_is_never_modified(tmp_path):
     load(p)
     run_check(p)
     assert p.read_bytes() == data
+
+
+def test_text_load_reports_progress_and_can_be_cancelled(tmp_path):
+    from core.loader import Cancelled
+
+    p = tmp_path / "seed.txt"
+    p.write_bytes(SEED.read_bytes())
+    steps = []
+    load(p, progress=lambda done, total: steps.append((done, total)))
+    assert steps[0] == (0, 3) and steps[-1] == (3, 3)
+
+    def cancel(done, total):
+        if done == 1:
+            raise RuntimeError("用户取消")
+    with pytest.raises(Cancelled):
+        load(p, progress=cancel)
