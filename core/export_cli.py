@@ -19,7 +19,6 @@ from core.loader import LoadError, load, report_files
 from core.model import Report
 from core.review import ReviewError, ReviewSession, apply_saved_review
 from core.rules import Checker
-from core.values import NA, Value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -140,19 +139,12 @@ def summary_keys(editions) -> list[str]:
     return out
 
 
-def _summary_cell(v: Value):
-    if v is None:
-        return None
-    if v is NA:
-        return "/"
-    return v
-
-
 SUMMARY_FIXED = ["文件名", "机关名称", "报告年度", "表格版本", "错误数", "提示数", "待核对格数", "修改格数", "读取情况"]
 
 
 def summary_rows(paths: list[Path], use_review: bool = True):
     """(keys, labels, rows): one row per report, in the given order; unreadable files give a reason."""
+    from core.export_xlsx import excel_value  # openpyxl loads only when a workbook is written
     entries = []
     editions = []
     for p in paths:
@@ -180,7 +172,7 @@ def summary_rows(paths: list[Path], use_review: bool = True):
         state = "已读取" + ("；" + "；".join(report.notes) if report.notes else "")
         rows.append([p.name, report.agency or "", report.year, report.edition.key, errors, warnings, uncertain,
                      len(report.edited_keys()), state]
-                    + [_summary_cell(report.value(k)) if k in report.cells else None for k in keys])
+                    + [excel_value(report.value(k)) if k in report.cells else None for k in keys])
     return keys, labels, rows
 
 

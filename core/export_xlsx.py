@@ -120,7 +120,8 @@ def _text_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def _excel_value(v: Value):
+def excel_value(v: Value):
+    """A cell value as written to a workbook: blank stays empty, "/" is text."""
     if v is None:
         return None
     if v is NA:
@@ -247,7 +248,7 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
         cell = report.cells.get(key)
         v = cell.value if cell is not None else None
         font = F_EDITED if cell is not None and cell.edited else F_BODY
-        xc = put(ws, TOP + r, 1 + c, _excel_value(v), font, A_CENTER, border=True,
+        xc = put(ws, TOP + r, 1 + c, excel_value(v), font, A_CENTER, border=True,
                  fill=marks.fill.get(key), number_format=_number_format(report, key, v))
         span = lay.value_colspan.get(key, 1)
         if span > 1:

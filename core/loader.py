@@ -78,9 +78,13 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def _step(progress: Callable[[int, int], None] | None, done: int, total: int,
-          path: str | os.PathLike[str]) -> None:
-    """Report progress; whatever the callback raises ends the load as Cancelled."""
+def report_progress(progress: Callable[[int, int], None] | None, done: int, total: int,
+                    path: str | os.PathLike[str] = "") -> None:
+    """Call the progress callback; it may raise to stop the load.
+
+    Whatever it raises comes out as ``Cancelled`` (the original exception chained as its cause),
+    which ``load`` lets through unchanged: a cancel is never reported as a damaged file.
+    """
     if progress is None:
         return
     try:
@@ -93,19 +97,19 @@ def _step(progress: Callable[[int, int], None] | None, done: int, total: int,
 
 def read_text_report(path: str | os.PathLike[str], data: bytes,
                      progress: Callable[[int, int], None] | None = None) -> Report:
-    _step(progress, 0, 3, path)
+    report_progress(progress, 0, 3, path)
     try:
         text, encoding = decode(data)
     except DecodeError as e:
         raise LoadError(path, str(e)) from e
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _step(progress, 1, 3, path)
+    report_progress(progress, 1, 3, path)
     try:
         report = extract(text, str(path))
     except ExtractionError as e:
         raise LoadError(path, str(e)) from e
     report.source_format = f"text ({encoding})"
-    _step(progress, 3, 3, path)
+    report_progress(progress, 3, 3, path)
     return report
 
 

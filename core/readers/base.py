@@ -17,27 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.extract import ExtractionError, extract
-from core.loader import Cancelled, LoadError  # noqa: F401  (Cancelled is re-exported)
+from core.loader import Cancelled, LoadError, report_progress  # noqa: F401  (re-exported for the readers)
 from core.model import Report
 
 Progress = Callable[[int, int], None] | None
-
-
-def report_progress(progress: Progress, done: int, total: int, path: str | Path = "") -> None:
-    """Call the progress callback; it may raise to stop the load.
-
-    Whatever it raises comes out as ``Cancelled`` (the original exception chained as its cause):
-    ``core.loader.load`` lets ``LoadError`` subclasses through unchanged, so a cancel is never
-    reported as a damaged file.
-    """
-    if progress is None:
-        return
-    try:
-        progress(done, total)
-    except Cancelled:
-        raise
-    except Exception as e:
-        raise Cancelled(path) from e
 
 
 @dataclass(eq=False)

@@ -95,25 +95,24 @@ def _int_attr(el, default: int = 1) -> int:
         return default
 
 
-def _rows(tbl):
-    """The table's rows, also those wrapped in content controls."""
-    for child in tbl:
-        if child.tag == W + "tr":
+def _children(el, tag: str):
+    """Child elements with a tag, also those wrapped in content controls (w:sdt, w:customXml)."""
+    for child in el:
+        if child.tag == W + tag:
             yield child
         elif child.tag in (W + "sdt", W + "customXml"):
             content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
             if content is not None:
-                yield from _rows(content)
+                yield from _children(content, tag)
+
+
+def _rows(tbl):
+    """The table's rows, also those wrapped in content controls."""
+    return _children(tbl, "tr")
 
 
 def _cells(tr):
-    for child in tr:
-        if child.tag == W + "tc":
-            yield child
-        elif child.tag in (W + "sdt", W + "customXml"):
-            content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
-            if content is not None:
-                yield from _cells(content)
+    return _children(tr, "tc")
 
 
 def table_grid(tbl) -> Grid:
