@@ -26,6 +26,7 @@ def check_result(path: Path, report: Report, checker: Checker) -> dict:
         "agency": report.agency,
         "cells": {k: to_json(c.value) for k, c in report.cells.items()},
         "uncertain": report.uncertain_keys(),
+        "sources": report.sources(),
         "violations": [finding_json(f) for f in checker.problems()],
         "suggestions": [{"cell": s.cell, "value": to_json(s.value), "rules": list(s.rules), "message": s.message}
                         for s in checker.suggestions()],

@@ -13,15 +13,52 @@ from core.editions import CellDef, Edition
 from core.values import Value
 
 
+# How a reading got its value (contract.md, ``sources``): from text or document structure, from
+# a page image by OCR, or placed by the balance rules (never certain: always listed as uncertain).
+HOW_READ, HOW_OCR, HOW_INFERRED, HOW_TYPED = "read", "ocr", "inferred", "typed"
+
+
 @dataclass(frozen=True)
 class Reading:
-    """One cell as the extractor found it in the source text."""
+    """One cell as the extractor found it in the source text.
+
+    Besides the value and its span in the source text, a reading keeps its evidence: for OCR the
+    page, the box on the page and the recogniser's confidence and alternatives; for a value placed
+    by the balance rules the other candidates the rules allowed. The auditor sees all of it.
+    """
 
     value: Value
     raw: str                               # the cell's text as in the source
     span: tuple[int, int] | None           # character offsets in Report.source_text
     uncertain: str | None = None           # why the reading needs a look; None when certain
     note: str | None = None                # a remark that is not doubt (e.g. a unit conversion)
+    how: str = HOW_READ                    # HOW_READ / HOW_OCR / HOW_INFERRED
+    page: int | None = None                # 1-based page the value sits on (PDF, scans)
+    bbox: tuple[float, float, float, float] | None = None   # x0, y0, x1, y1 in points, origin top-left
+    confidence: float | None = None        # OCR confidence 0–1
+    ocr_text: str | None = None            # what the recogniser returned, before any repair
+    alternatives: tuple[Value, ...] = ()   # other values the recogniser or the rules allow
+    candidates: tuple[tuple[Value, ...], ...] = ()   # inferred: the other splits the rules allowed
+
+    def source(self) -> dict:
+        """This reading's entry in ``check --json``'s ``sources`` (contract.md)."""
+        from core.values import to_json
+        out: dict = {"how": self.how}
+        if self.span is not None:
+            out["span"] = [self.span[0], self.span[1]]
+        if self.page is not None:
+            out["page"] = self.page
+        if self.bbox is not None:
+            out["bbox"] = [round(float(x), 1) for x in self.bbox]
+        if self.how == HOW_OCR or self.confidence is not None:
+            out["text"] = self.ocr_text if self.ocr_text is not None else self.raw
+            if self.confidence is not None:
+                out["confidence"] = round(float(self.confidence), 3)
+        if self.alternatives:
+            out["alternatives"] = [to_json(v) for v in self.alternatives]
+        if self.candidates:
+            out["candidates"] = [[to_json(v) for v in c] for c in self.candidates]
+        return out
 
 
 _UNSET = object()
@@ -61,6 +98,17 @@ class Cell:
     @property
     def span(self) -> tuple[int, int] | None:
         return self.reading.span if self.reading else None
+
+    def source(self) -> dict | None:
+        """Where the current value came from (contract.md ``sources``); None for a blank cell."""
+        if self.value is None:
+            return None
+        if self.edited:
+            out = {"how": HOW_TYPED}
+            if self.reading is not None:
+                out.update({k: v for k, v in self.reading.source().items() if k in ("span", "page", "bbox")})
+            return out
+        return self.reading.source() if self.reading is not None else None
 
     def set(self, value: Value) -> None:
         """The auditor's value; typing back exactly what was read clears the edit."""
@@ -103,6 +151,15 @@ class Report:
 
     def uncertain_keys(self) -> list[str]:
         return [k for k, c in self.cells.items() if c.uncertain]
+
+    def sources(self) -> dict[str, dict]:
+        """Every cell holding a value, and where that value came from."""
+        out = {}
+        for k, c in self.cells.items():
+            src = c.source()
+            if src is not None:
+                out[k] = src
+        return out
 
     def edited_keys(self) -> list[str]:
         return [k for k, c in self.cells.items() if c.edited]
