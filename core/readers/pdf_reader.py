@@ -20,7 +20,6 @@ from core.loader import LoadError
 from core.model import PageInfo, Report
 from core.readers.base import Block, Grid, GridCell, PageMark, Paragraph, Progress, build_report, report_progress
 
-NO_TEXT = "此 PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）"
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–－\s]*$")
 MAX_PAGES = 2000
 

@@ -24,6 +24,7 @@ Box = tuple[float, float, float, float]
 # characters a value cell may hold; alternatives are offered among these only
 VALUE_CHARS = set("0123456789./-—,，．")
 ALT_MIN = 0.08            # a runner-up at least this probable is an alternative
+DET_LONG_SIDE = 1800      # detection runs on the page reduced to this (recognition on full size)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class TextLine:
     score: float
     box: Box                      # axis-aligned, working pixels
     tall: bool = False            # the detected quad is taller than wide (sideways text)
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,31 +48,39 @@ class OcrEngine:
         from rapidocr import RapidOCR
 
         self._ocr = RapidOCR(params={"Global.log_level": "error", "Global.text_score": 0.0,
-                                     "Global.max_side_len": 2400})
+                                     "Det.limit_side_len": 32, "Rec.rec_batch_num": 8})
         self._lock = threading.Lock()
 
-    def read_lines(self, rgb: np.ndarray, detect_only: bool = False) -> list[TextLine]:
+    def read_lines(self, rgb: np.ndarray) -> list[TextLine]:
+        """Detect the text lines (on a reduced page: detection needs no fine detail) and read
+        each from the full-resolution page."""
+        import cv2
+
+        h, w = rgb.shape[:2]
+        s = min(1.0, DET_LONG_SIDE / max(h, w))
+        small = cv2.resize(rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1.0 else rgb
         with self._lock:
-            if detect_only:
-                res = self._ocr(rgb, use_det=True, use_cls=False, use_rec=False)
-                boxes = getattr(res, "boxes", None)
-                txts = [""] * (0 if boxes is None else len(boxes))
-                scores = [1.0] * len(txts)
-            else:
-                res = self._ocr(rgb, use_det=True, use_cls=True, use_rec=True)
-                boxes, txts, scores = res.boxes, res.txts, res.scores
-        if boxes is None or txts is None:
+            det = self._ocr._load_det_model()(small)
+        if det.boxes is None or len(det.boxes) == 0:
             return []
-        out = []
-        for quad, text, score in zip(boxes, txts, scores):
-            q = np.asarray(quad, dtype=np.float32)
+        quads = np.asarray(det.boxes, dtype=np.float32) / s
+        boxes, crops, tall = [], [], []
+        for q in quads:
             x0, y0 = q.min(axis=0)
             x1, y1 = q.max(axis=0)
-            side_a = float(np.linalg.norm(q[1] - q[0]))
-            side_b = float(np.linalg.norm(q[2] - q[1]))
-            out.append(TextLine(str(text), float(score), (float(x0), float(y0), float(x1), float(y1)),
-                                tall=side_b > 1.5 * side_a))
-        return out
+            pad = max(2.0, (y1 - y0) * 0.08)
+            box = (max(float(x0 - pad), 0.0), max(float(y0 - pad), 0.0), min(float(x1 + pad), w), min(float(y1 + pad), h))
+            crop = rgb[int(box[1]):int(np.ceil(box[3])), int(box[0]):int(np.ceil(box[2]))]
+            if crop.size == 0 or crop.shape[0] < 4 or crop.shape[1] < 2:
+                continue
+            a = float(np.linalg.norm(q[1] - q[0]))
+            b = float(np.linalg.norm(q[2] - q[1]))
+            boxes.append(box)
+            tall.append(b > 1.5 * a)
+            crops.append(np.ascontiguousarray(np.rot90(crop, -1)) if b > 1.5 * a else crop)
+        readings = self.read_crops(crops)
+        return [TextLine(r.text, r.score, box, t, r.alternatives)
+                for r, box, t in zip(readings, boxes, tall) if r.text.strip()]
 
     def upside_down(self, crops: list[np.ndarray]) -> float:
         """Share of sample line crops the direction classifier says are turned 180°."""

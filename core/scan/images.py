@@ -59,7 +59,9 @@ def image_pages(path: Path, data: bytes) -> tuple[int, Iterator[PageImage]]:
     try:
         img = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise LoadError(path, f"图片已损坏或格式无法识别（{type(e).__name__}）") from e
+        kind = image_kind(data)
+        what = f"看起来是 {kind} 图片，但" if kind else "图片"
+        raise LoadError(path, f"{what}已损坏或格式无法识别（{type(e).__name__}）") from e
     frames = getattr(img, "n_frames", 1)
     if frames > MAX_FRAMES:
         raise LoadError(path, f"图片页数过多（{frames} 页，上限 {MAX_FRAMES} 页）")
