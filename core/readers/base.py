@@ -202,13 +202,10 @@ def attach_evidence(report: Report, grids: list[Grid]) -> None:
         r = cell.reading
         if r is None or r.span is None:
             continue
-        i = bisect.bisect_right(starts, r.span[0]) - 1
-        if i < 0:
+        gc = _grid_cell_at(index, starts, r.span, report.source_text)
+        if gc is None:
             continue
-        start, end, _, gc = index[i]
-        if not (start <= r.span[0] and r.span[1] <= end):
-            continue
-        doubt = "；".join(x for x in dict.fromkeys((r.uncertain, gc.doubt)) if x) or None
+        doubt = "；".join(x for x in dict.fromkeys((r.uncertain, *_grid_doubts(gc, cell.definition.kind))) if x) or None
         alts = []
         for text in gc.alternatives:
             parsed = parse_value(text, cell.definition.kind, cell.definition.unit)
@@ -218,6 +215,35 @@ def attach_evidence(report: Report, grids: list[Grid]) -> None:
                                            page=gc.page, bbox=gc.bbox,
                                            confidence=gc.confidence, ocr_text=gc.ocr_text,
                                            alternatives=tuple(alts))
+
+
+def _grid_cell_at(index: list, starts: list[int], span: tuple[int, int], text: str) -> GridCell | None:
+    """The grid cell a reading's span lies in. A blank reading (empty span) placed by the text
+    extractor may sit a space away from the empty cell's own empty span: same cell if only
+    whitespace lies between them."""
+    import bisect
+
+    i = bisect.bisect_right(starts, span[0]) - 1
+    for j in (i, i + 1):
+        if not 0 <= j < len(index):
+            continue
+        start, end, _, gc = index[j]
+        if start <= span[0] and span[1] <= end:
+            return gc
+        if span[0] == span[1] and start == end:
+            lo, hi = sorted((start, span[0]))
+            if not text[lo:hi].strip():
+                return gc
+    return None
+
+
+def _grid_doubts(gc: GridCell, kind) -> list[str]:
+    """The grid cell's OCR doubts that apply to this kind of value: a decimal point is a doubt in
+    a count (a speck read as a dot) but expected in an amount (万元)."""
+    from core.editions import Kind
+
+    parts = (gc.doubt or "").split("；")
+    return [p for p in parts if p and not (kind == Kind.AMOUNT and "含小数点" in p)]
 
 
 # ------------------------------------------------------------------ zip containers (DOCX)
