@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.editions import Kind
-from core.export_common import (APP_NAME, ExportResult, clean_text, counts, now_text, report_title, shown,
+from core.exports.common import (APP_NAME, ExportResult, clean_text, counts, now_text, report_title, shown,
                                 source_info, unresolved_errors, verdict_label, verdict_of, write_output)
 from core.layout import TableLayout, layouts
 from core.model import Report

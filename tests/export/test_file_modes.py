@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from core.export_docx import export_docx
-from core.export_xlsx import export_xlsx
+from core.exports.docx import export_docx
+from core.exports.xlsx import export_xlsx
 from core.loader import load
 from core.review import ReviewSession, write_atomic
 from tests.export.helpers import seed_named

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from core.editions import EDITION_2021
-from core.export_common import ExportError, suggested_name
-from core.export_xlsx import (FILL_EDITED, FILL_ERROR, INFO_SHEET, KEY_SHEET, TOP, export_xlsx, sheet_name)
+from core.exports.common import ExportError, suggested_name
+from core.exports.xlsx import (FILL_EDITED, FILL_ERROR, INFO_SHEET, KEY_SHEET, TOP, export_xlsx, sheet_name)
 from core.layout import layouts, table_layout
 from core.loader import load
 from core.model import Reading, Report
