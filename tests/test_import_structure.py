@@ -64,7 +64,8 @@ def test_structure_and_base_are_not_mutually_dependent():
 
 def test_exports_are_a_package_with_no_cycle():
     assert {m for m in _graph() if m.startswith("core.exports")} == {
-        "core.exports", "core.exports.common", "core.exports.xlsx", "core.exports.docx", "core.exports.cli"}
+        "core.exports", "core.exports.common", "core.exports.xlsx", "core.exports.docx", "core.exports.cli",
+        "core.exports.print_setup", "core.exports.print_html"}
     assert not [p.name for p in CORE.glob("export_*.py")]
     assert _cycles_within("core.exports") == []
 
@@ -76,3 +77,22 @@ def test_each_module_imports_first_in_a_fresh_interpreter(module):
     r = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert importlib.import_module(module)
+
+
+def test_grid_cell_is_defined_once_with_the_evidence_fields():
+    """Readers, the scan pipeline and the structure mapping all build the one GridCell of core.readers.grid."""
+    import dataclasses
+
+    import core.readers.base as base
+    import core.readers.grid as grid
+    import core.readers.structure as structure
+    import core.scan.pipeline as pipeline
+
+    assert base.GridCell is grid.GridCell and pipeline.GridCell is grid.GridCell and structure.GridCell is grid.GridCell
+    assert base.Grid is grid.Grid and pipeline.Grid is grid.Grid
+    names = {f.name for f in dataclasses.fields(grid.GridCell)}
+    assert {"bbox", "how", "confidence", "ocr_text", "doubt", "alternatives", "span", "page"} <= names
+    defined = [p.relative_to(ROOT).as_posix() for p in CORE.rglob("*.py")
+               if any(isinstance(n, ast.ClassDef) and n.name in ("GridCell", "Grid")
+                      for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))]
+    assert defined == ["core/readers/grid.py"]

@@ -18,6 +18,13 @@ class GridCell:
     colspan: int = 1
     page: int | None = None
     span: tuple[int, int] | None = None     # offsets of the cell's text in the rendered source
+    # where the cell sits on its page and, for OCR, what the recogniser said (see core.scan)
+    bbox: tuple[float, float, float, float] | None = None    # points, origin top-left
+    how: str = "read"
+    confidence: float | None = None
+    ocr_text: str | None = None
+    doubt: str | None = None
+    alternatives: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[int, int]:
