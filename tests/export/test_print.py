@@ -79,7 +79,6 @@ def _calc_installed() -> bool:
     return any(program.glob("libsclo.*")) or any(program.glob("sc*.dll"))
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not _calc_installed(), reason="LibreOffice Calc not installed")
 def test_rendered_pages_are_a4_one_table_per_page_and_legible(tmp_path):
     import pypdfium2 as pdfium

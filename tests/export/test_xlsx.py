@@ -239,7 +239,6 @@ def test_formula_injection_written_as_text(tmp_path):
     assert load(out).agency == report.agency
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
 def test_formula_injection_not_evaluated_by_libreoffice(tmp_path):
     src = copy_seed("003", tmp_path, first_line=FORMULA_TITLE)
