@@ -188,10 +188,18 @@ def download_args(target: Target) -> list[str]:
     return out
 
 
+# Left out of the copy the wheel is built from: setuptools' build/ folder would carry modules
+# deleted since an earlier build into the wheel.
+_NOT_SOURCE = shutil.ignore_patterns("build", "dist", ".git", "*.egg-info", "__pycache__", "*.pyc", ".venv",
+                                     ".pytest_cache", ".hypothesis", "tests", "bench", "tools")
+
+
 def build_app_wheel(dest: Path) -> Path:
-    """The app's own wheel, built from this source tree."""
+    """The app's own wheel, built from a clean copy of this source tree."""
     with tempfile.TemporaryDirectory() as tmp:
-        pip("wheel", "--no-deps", "-w", tmp, str(ROOT))
+        src = Path(tmp) / "src"
+        shutil.copytree(ROOT, src, ignore=_NOT_SOURCE)
+        pip("wheel", "--no-deps", "-w", tmp, str(src))
         built = next(Path(tmp).glob("gov_report_review-*.whl"))
         return Path(shutil.copy2(built, dest / built.name))
 
