@@ -26,7 +26,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from core.editions import Kind
+from core.editions import Kind, short_row_label
 from core.exports.common import (APP_NAME, ExportResult, clean_text, counts, now_text, report_title, shown,
                                 source_info, unresolved_errors, verdict_label, verdict_of, write_output)
 from core.exports.print_setup import setup_info_page, setup_list_page, setup_table_page
@@ -60,6 +60,7 @@ FILL_HEADER = PatternFill("solid", fgColor="F2F2F2")
 A_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 A_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 A_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+A_TOP_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 COUNT_FORMAT = "0"
 AMOUNT_FORMAT = "0.00####"
 
@@ -299,7 +300,8 @@ def _list_sheet(wb: Workbook, title: str, headers: list[tuple[str, float]], rows
                 fmt = AMOUNT_FORMAT
             elif isinstance(v, int):
                 fmt = COUNT_FORMAT
-            put(ws, r, c, v, F_BODY, A_TOP if isinstance(v, str) else A_CENTER, border=True,
+            # numbers at the top too, level with the first line of the texts beside them
+            put(ws, r, c, v, F_BODY, A_TOP if isinstance(v, str) else A_TOP_CENTER, border=True,
                 number_format=fmt)
     ws.freeze_panes = "A2"
     if rows:
@@ -317,11 +319,20 @@ def _num(v):
 
 
 def _cell_labels(report: Report, keys) -> str:
-    out = []
-    for k in keys:
-        d = report.edition.cell_defs.get(k)
-        out.append(d.label if d else k)
-    return "、".join(out)
+    """The cells of a finding, as an auditor names them. A rule over one column (or one row) of a
+    table names the column once — 表三「自然人」列：（一）予以公开、（二）部分公开… — in the words of
+    the rule itself, instead of repeating table and column on each of twenty cells: the printed list
+    stays short enough to read."""
+    defs = [report.edition.cell_defs.get(k) for k in keys]
+    if len(defs) > 1 and all(defs):
+        tables = {d.table.number for d in defs}
+        if len(tables) == 1 and len({d.column.label for d in defs}) == 1:
+            return f"表{defs[0].table.number}「{defs[0].column.label}」列：" + "、".join(
+                short_row_label(d.row) for d in defs)
+        if len(tables) == 1 and len({short_row_label(d.row) for d in defs}) == 1:
+            return f"表{defs[0].table.number}「{short_row_label(defs[0].row)}」行：" + "、".join(
+                d.column.label for d in defs)
+    return "、".join(d.label if d else k for d, k in zip(defs, keys))
 
 
 def _findings_rows(report: Report, checker: Checker, session: ReviewSession | None) -> list[list]:
@@ -431,8 +442,8 @@ def build_workbook(report: Report, checker: Checker | None = None,
     for lay in layouts(report.edition):
         _table_sheet(wb, report, lay, marks, keymap)
     _list_sheet(wb, FINDINGS_SHEET,
-                [("序号", 5), ("状态", 6), ("规则编号", 14), ("规则", 22), ("涉及单元格", 26), ("报告值", 8),
-                 ("计算值", 8), ("差额", 7), ("空白格数", 6), ("说明", 44), ("审核结论", 8), ("审核意见", 18),
+                [("序号", 5), ("状态", 6), ("规则编号", 20), ("规则", 22), ("涉及单元格", 26), ("报告值", 8),
+                 ("计算值", 8), ("差额", 7), ("空白格数", 6), ("说明", 40), ("审核结论", 8), ("审核意见", 16),
                  ("审核人", 7), ("结论时间", 11)],     # ≈ 190 units: landscape A4 at ≈ 78 %, still legible
                 _findings_rows(report, checker, session))
     _list_sheet(wb, CHANGES_SHEET,
