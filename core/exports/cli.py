@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from core.editions import EDITION_2019, EDITION_2021
-from core.export_common import ExportError, ExportResult, counts, now_text, write_output
+from core.exports.common import ExportError, ExportResult, counts, now_text, write_output
 from core.loader import LoadError, load, report_files
 from core.model import Report
 from core.review import ReviewError, ReviewSession, apply_saved_review
@@ -86,13 +86,13 @@ def _export_one(path: Path, args: argparse.Namespace) -> int:
     status = 0
     jobs = []
     if args.xlsx:
-        from core.export_xlsx import export_xlsx
+        from core.exports.xlsx import export_xlsx
         jobs.append(("Excel 工作簿", lambda: export_xlsx(report, args.xlsx, checker, session)))
     if args.docx:
-        from core.export_docx import export_docx
+        from core.exports.docx import export_docx
         jobs.append(("Word 报告", lambda: export_docx(report, args.docx, checker, session)))
     if args.docx_inplace:
-        from core.export_docx import export_docx_inplace
+        from core.exports.docx import export_docx_inplace
         jobs.append(("写回原文的 Word 文档", lambda: export_docx_inplace(report, path, args.docx_inplace, checker, session)))
     for what, job in jobs:
         try:
@@ -144,7 +144,7 @@ SUMMARY_FIXED = ["文件名", "机关名称", "报告年度", "表格版本", "�
 
 def summary_rows(paths: list[Path], use_review: bool = True):
     """(keys, labels, rows): one row per report, in the given order; unreadable files give a reason."""
-    from core.export_xlsx import excel_value  # openpyxl loads only when a workbook is written
+    from core.exports.xlsx import excel_value  # openpyxl loads only when a workbook is written
     entries = []
     editions = []
     for p in paths:
@@ -182,7 +182,7 @@ def summary_workbook_bytes(paths: list[Path], use_review: bool = True) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from core.export_xlsx import (A_CENTER, A_LEFT, AMOUNT_FORMAT, COUNT_FORMAT, F_HEAD, F_NOTE, FILL_HEADER,
+    from core.exports.xlsx import (A_CENTER, A_LEFT, AMOUNT_FORMAT, COUNT_FORMAT, F_HEAD, F_NOTE, FILL_HEADER,
                                   put)
     keys, labels, rows = summary_rows(paths, use_review)
     wb = Workbook()

@@ -1,0 +1,8 @@
+"""Exports: one module per output format, like ``core.readers``.
+
+``xlsx`` writes the corrected workbook (official layout, marks, list sheets, hidden key map),
+``docx`` a regenerated Word report or the original Word tables with corrected values, ``common``
+what both share (atomic writing with Chinese error messages, counts, names, text hygiene) and
+``cli`` the ``export`` command line. No Qt here; openpyxl and python-docx load only when a module
+that needs them is imported.
+"""
