@@ -320,5 +320,59 @@ def localise(checker: Checker) -> list[Suggestion]:
         out.append(Suggestion(key, value, tuple(sorted(hit)),
                               f"{d.label} 现为{now}，改为 {format_value(value)} 即可使"
                               f"{len(hit)}条勾稽关系全部成立"))
+    out = [_with_alternatives(report, s) for s in out]
+    out += _pinned_doubts(checker, {s.cell for s in out})
     return sorted(out, key=lambda s: -len(s.rules))
+
+
+def _alternatives_text(reading, value: Number) -> str:
+    alts = [a for a in reading.alternatives if a is not None] if reading is not None else []
+    if not alts:
+        return ""
+    same = "，与识别的另一种可能一致" if value in alts else ""
+    return f"（识别的其他可能：{'、'.join(format_value(a) for a in alts)}{same}）"
+
+
+def _with_alternatives(report: Report, s: Suggestion) -> Suggestion:
+    """A suggestion for a doubtful OCR cell also names what else the recogniser saw there."""
+    cell = report.cells[s.cell]
+    extra = _alternatives_text(cell.reading, s.value) if cell.uncertain else ""
+    return Suggestion(s.cell, s.value, s.rules, s.message + extra) if extra else s
+
+
+def _pinned_doubts(checker: Checker, taken: set[str]) -> list[Suggestion]:
+    """Uncertain readings (OCR doubts, inferred splits) that the balance rules pin to another value.
+
+    A doubtful cell needs no second broken rule to be suspected: it is suspect already. It is
+    pinned when every equation it takes part in whose other inputs are all certain and not blank
+    asks for one and the same value. The recogniser's own alternatives go into the message, so
+    the auditor sees both the rules' value and what else the page might say.
+    """
+    report = checker.report
+    out = []
+    for key, cell in report.cells.items():
+        if key in taken or cell.edited or cell.reading is None or not cell.reading.uncertain:
+            continue
+        needs, used = set(), []
+        for rule in checker.by_cell.get(key, ()):
+            if rule.type is not RuleType.EQUAL:
+                continue
+            others = [k for k in rule.cells if k != key]
+            if any(report.cells[k].uncertain or report.value(k) is None or report.value(k) == NA for k in others):
+                continue
+            needs.add(_needed(rule, key, report))
+            used.append(rule.id)
+        if len(needs) != 1:
+            continue
+        value = needs.pop()
+        kind = cell.definition.kind
+        if value < 0 and kind is not Kind.SIGNED or (kind is not Kind.AMOUNT and value != int(value)):
+            continue
+        if report.value(key) == value:
+            continue
+        now = format_value(report.value(key)) or "空白"
+        msg = f"{cell.definition.label} 读取不确定（现为{now}），按勾稽关系应为 {format_value(value)}"
+        msg += _alternatives_text(cell.reading, value)
+        out.append(Suggestion(key, value, tuple(sorted(used)), msg))
+    return out
 

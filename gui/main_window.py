@@ -26,6 +26,7 @@ from gui.i18n import cjk_font
 from gui.legend import Legend
 from gui.loader_thread import LoadJob
 from gui.session import OpenedReview, ReviewDocument, fallback_dir
+from gui.page_view import PageView
 from gui.source_view import SourceView
 from gui.table_model import ReportTableModel
 
@@ -56,6 +57,13 @@ class MainWindow(QMainWindow):
 
         self.source_view = SourceView()
         self.source_view.setFont(cjk_font(11))
+        self.page_view = PageView()
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setObjectName("left_tabs")
+        self.left_tabs.addTab(self.source_view, "原文")
+        self.left_tabs.addTab(self.page_view, "页面")
+        self.left_tabs.setTabEnabled(1, False)
+        self.left_tabs.setTabToolTip(1, "PDF 或扫描件的页面图像；选中一格时标出它在页面上的位置")
         self.tabs = QTabWidget()
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -77,7 +85,7 @@ class MainWindow(QMainWindow):
         legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         rl.addWidget(legend)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.source_view)
+        self.splitter.addWidget(self.left_tabs)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -103,6 +111,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.summary)
 
         self.source_view.offset_clicked.connect(self.select_cell_at)
+        self.page_view.cell_clicked.connect(self.select_cell_from_page)
         self.findings.finding_selected.connect(self.show_finding)
         self.findings.verdict_requested.connect(self.set_verdict)
         self.findings.suggestion_requested.connect(self.apply_suggestion)
@@ -336,11 +345,18 @@ class MainWindow(QMainWindow):
             self.reviewer_edit.setText(doc.session.reviewer)
         self.doc = doc
         doc.cells_changed.connect(lambda *_: self._update_summary())
+        doc.cells_changed.connect(lambda *_: self.page_view.refresh())
         doc.verdicts_changed.connect(lambda *_: self._update_summary())
         doc.dirty_changed.connect(self.setWindowModified)
         doc.save_failed.connect(lambda msg: self.show_banner(msg, error=True))
 
         self.source_view.set_source(doc.report.source_text)
+        self.page_view.set_report(doc.report, opened.source)
+        self.left_tabs.setTabEnabled(1, self.page_view.has_pages())
+        scanned = any(p.ocr for p in doc.report.pages)
+        self.left_tabs.setCurrentIndex(1 if scanned else 0)
+        if self.page_view.has_pages():
+            self.page_view.fit_width()
         current = self.tabs.currentIndex()
         self.tabs.clear()
         for view in self.views.values():
@@ -403,11 +419,13 @@ class MainWindow(QMainWindow):
         cell = self.report.cells[key] if self.report else None
         if cell is None:
             return
+        on_page = self.page_view.show_cells([key])
         if cell.span:
             self.source_view.highlight([cell.span])
         else:
             self.source_view.highlight([])
-            self.show_status(f"{cell.definition.label}：原文中未找到此格")
+            if not on_page:
+                self.show_status(f"{cell.definition.label}：原文中未找到此格")
 
     def select_cell(self, key: str) -> None:
         table = key.split(".", 1)[0]
@@ -415,6 +433,15 @@ class MainWindow(QMainWindow):
         if view is not None:
             self.tabs.setCurrentWidget(view)
             view.select_keys([key])
+
+    def select_cell_from_page(self, key: str) -> None:
+        """Page → cell: a click on a box selects the cell read from it."""
+        if self.report is None or key not in self.report.cells:
+            return
+        self.select_cell(key)
+        cell = self.report.cells[key]
+        extra = f"（待核对：{cell.uncertain}）" if cell.uncertain else ""
+        self.show_status(f"页面此处对应 {cell.definition.label}{extra}")
 
     def select_cell_at(self, offset: int) -> None:
         """Text → cell: a click on a number selects the cell read from it."""
@@ -439,6 +466,7 @@ class MainWindow(QMainWindow):
             view.blockSignals(False)
         spans = [self.report.cells[k].span for k in cells if self.report.cells[k].span]
         self.source_view.highlight(spans)  # type: ignore[arg-type]
+        self.page_view.show_cells(cells)
 
     # ------------------------------------------------------------------ editing
 

@@ -27,11 +27,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.editions import Kind, short_row_label
-from core.exports.common import (APP_NAME, ExportResult, clean_text, counts, now_text, report_title, shown,
+from core.exports.common import (APP_NAME, ExportResult, clean_text, counts, now_text, read_method, report_title, shown,
                                 source_info, unresolved_errors, verdict_label, verdict_of, write_output)
 from core.exports.print_setup import setup_info_page, setup_list_page, setup_table_page
 from core.layout import TableLayout, layouts
-from core.model import Report
+from core.model import HOW_OCR, Report
 from core.review import ReviewSession
 from core.rules import Checker, Status
 from core.values import NA, Value, format_value, is_number
@@ -141,6 +141,20 @@ def _number_format(report: Report, key: str, v: Value) -> str | None:
 
 # ------------------------------------------------------------------ cell marks
 
+def _ocr_evidence(cell) -> list[str]:
+    """What the recogniser saw, for an uncertain cell read from a page image."""
+    r = cell.reading
+    if r is None or r.how != HOW_OCR:
+        return []
+    seen = r.ocr_text if r.ocr_text else "（空白）"
+    conf = f"，置信度 {r.confidence:.2f}" if r.confidence is not None else ""
+    where = f"（第{r.page}页）" if r.page else ""
+    lines = [f"文字识别（OCR）结果：“{seen}”{conf}{where}"]
+    if r.alternatives:
+        lines.append("识别的其他可能：" + "、".join(shown(v) for v in r.alternatives))
+    return lines
+
+
 class _Marks:
     """Per cell: the fill and comment lines (edits, broken rules, suggestions, doubts)."""
 
@@ -176,6 +190,7 @@ class _Marks:
                 lines.append(f"建议：改为 {format_value(suggestions[key].value)}")
             if cell.uncertain:
                 lines.append(f"待核对：{cell.uncertain}")
+                lines += _ocr_evidence(cell)
             if lines:
                 self.notes[key] = lines
             if key in errors:
@@ -397,6 +412,7 @@ def _info_rows(report: Report, checker: Checker, session: ReviewSession | None) 
         ("原文件名", name),
         ("原文件 SHA-256", digest),
         ("原文件格式", report.source_format),
+        ("读取方式", read_method(report)),
         ("审核人", session.reviewer if session else ""),
         ("导出时间", now_text()),
         ("导出工具", APP_NAME),
