@@ -35,7 +35,7 @@ def check_result(path: Path, report: Report, checker: Checker) -> dict:
 
 
 def finding_json(f: Finding) -> dict:
-    return {
+    out = {
         "rule": f.rule.id,
         "severity": f.severity,
         "cells": list(f.rule.cells),
@@ -47,6 +47,12 @@ def finding_json(f: Finding) -> dict:
         "blank_cells": list(f.blank_cells),
         "message": f.message,
     }
+    if f.span is not None:                      # text rules (contract.md "Rules beyond the tables")
+        out["span"] = [f.span[0], f.span[1]]
+    if f.other_file is not None:                # cross-report rules
+        out["other_file"] = f.other_file
+        out["other_cells"] = list(f.other_cells)
+    return out
 
 
 def summary_text(path: Path, report: Report, checker: Checker) -> str:
