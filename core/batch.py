@@ -118,7 +118,7 @@ def find_review(source: Path, fallback: Path | None = None) -> tuple[Path | None
     return saved, recovery
 
 
-def summarise(path: str | os.PathLike[str], fallback: Path | None = None) -> ReportSummary:
+def summarise(path: str | os.PathLike[str], fallback: Path | None = None, use_review: bool = True) -> ReportSummary:
     """Open, apply the saved review, check, and keep the summary. Never raises for a bad file."""
     p = Path(path)
     try:
@@ -128,7 +128,7 @@ def summarise(path: str | os.PathLike[str], fallback: Path | None = None) -> Rep
     notes = list(report.notes)
     saved, recovery = find_review(p, fallback)
     session: ReviewSession | None = None
-    if saved is not None:
+    if saved is not None and use_review:
         try:
             session = ReviewSession.load(saved)
             if session.source_sha256 == sha256_of(p):

@@ -176,7 +176,7 @@ def summary_rows(paths: list[Path], use_review: bool = True):
     return keys, labels, rows
 
 
-def summary_workbook_bytes(paths: list[Path], use_review: bool = True) -> bytes:
+def summary_workbook_bytes(paths: list[Path], use_review: bool = True, batch=None) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -212,6 +212,8 @@ def summary_workbook_bytes(paths: list[Path], use_review: bool = True) -> bytes:
     ws.freeze_panes = ws.cell(row=3, column=n_fixed + 1).coordinate
     put(ws, len(rows) + 4, 1, f"共 {len(rows)} 份报告；导出时间 {now_text()}；空白表示原文未填写，“/”表示不适用。",
         F_NOTE)
+    from core.batch_export import add_batch_sheets, batch_of   # findings, counts per rule, review states
+    add_batch_sheets(wb, batch if batch is not None else batch_of(paths, use_review))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
