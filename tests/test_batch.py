@@ -101,7 +101,7 @@ def test_zip_with_gbk_names_and_unsafe_paths(tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr(placeholder.decode("ascii"), S003.read_bytes())
         zf.writestr("../../escape.txt", S003.read_bytes())
-        zf.writestr("说明.png", b"\x89PNG")
+        zf.writestr("说明.gif", b"GIF89a")             # not a report format
     archive.write_bytes(archive.read_bytes().replace(placeholder, gbk))   # no UTF-8 flag, GBK bytes
     folder = extract_zip(archive, tmp_path / "out")
     files = list_reports([folder])
