@@ -17,12 +17,15 @@ import json
 import os
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from core.cross import Facts, cross_findings, facts_of
 from core.loader import REPORT_SUFFIXES, LoadError, load, report_files
+from core.model import Report
+from core.neighbours import stamp_of
 from core.review import ReviewError, ReviewSession, finding_key, review_path, sha256_of
 from core.rules import Checker, Finding, Status
 from core.values import Value
@@ -77,6 +80,8 @@ class ReportSummary:
     reviewer: str = ""
     saved_at: str = ""                            # when the review file was last saved
     notes: tuple[str, ...] = ()
+    stamp: tuple[int, int, int] | None = None     # the file and its review as read (core.neighbours)
+    subtotal: bool = False                        # table 三 printed with the 法人…小计 column
 
     @property
     def name(self) -> str:
@@ -118,13 +123,22 @@ def find_review(source: Path, fallback: Path | None = None) -> tuple[Path | None
     return saved, recovery
 
 
-def summarise(path: str | os.PathLike[str], fallback: Path | None = None, use_review: bool = True) -> ReportSummary:
-    """Open, apply the saved review, check, and keep the summary. Never raises for a bad file."""
+@dataclass
+class Reviewed:
+    """A report as the auditor left it: loaded, its saved review applied, and where that review is."""
+
+    report: Report
+    session: ReviewSession | None
+    saved: Path | None                 # the saved review file, if any
+    recovery: Path | None              # unsaved work waiting in the recovery file, if any
+    notes: list[str]
+
+
+def open_reviewed(path: str | os.PathLike[str], fallback: Path | None = None, use_review: bool = True,
+                  progress: Callable[[int, int], None] | None = None) -> Reviewed:
+    """Load a report and apply its saved review. Raises LoadError (Cancelled when `progress` stops it)."""
     p = Path(path)
-    try:
-        report = load(p)
-    except LoadError as e:
-        return ReportSummary(str(p), ok=False, error=e.reason, format=p.suffix.lstrip(".").upper())
+    report = load(p, progress=progress)
     notes = list(report.notes)
     saved, recovery = find_review(p, fallback)
     session: ReviewSession | None = None
@@ -138,6 +152,21 @@ def summarise(path: str | os.PathLike[str], fallback: Path | None = None, use_re
                 session = None
         except ReviewError as e:
             notes.append(f"校对记录无法使用：{e}")
+    return Reviewed(report, session, saved, recovery, notes)
+
+
+def summarise(path: str | os.PathLike[str], fallback: Path | None = None, use_review: bool = True) -> ReportSummary:
+    """Open, apply the saved review, check, and keep the summary. Never raises for a bad file."""
+    p = Path(path)
+    stamp = stamp_of(p)
+    try:
+        r = open_reviewed(p, fallback, use_review)
+    except LoadError as e:
+        return ReportSummary(str(p), ok=False, error=e.reason, format=p.suffix.lstrip(".").upper())
+    except Exception as e:          # a reader bug must not stop a batch of hundreds
+        return ReportSummary(str(p), ok=False, error=f"读取出错（{type(e).__name__}: {e}）",
+                             format=p.suffix.lstrip(".").upper())
+    report, session, saved, recovery = r.report, r.session, r.saved, r.recovery
     checker = Checker(report)
     problems = checker.problems()
     errors = sum(1 for f in problems if f.status is Status.ERROR)
@@ -157,7 +186,7 @@ def summarise(path: str | os.PathLike[str], fallback: Path | None = None, use_re
         str(p), True, "", report.agency, report.year, report.edition.key, _format_name(p, report.source_format),
         errors, len(problems) - errors, len(report.uncertain_keys()), len(report.edited_keys()), unresolved,
         [FindingRow.of(f) for f in problems], [], {k: c.value for k, c in report.cells.items()},
-        facts_of(report, p), state, reviewer, saved_at, tuple(notes))
+        facts_of(report, p), state, reviewer, saved_at, tuple(r.notes), stamp, report.edition.has_subtotal)
 
 
 # ------------------------------------------------------------------ the batch

@@ -168,14 +168,6 @@ def pair_findings(prev: Facts, this: Facts) -> list[Finding]:
     return out
 
 
-def previous_of(facts: Facts, others: list[Facts]) -> Facts | None:
-    """The one report of the same agency for the year before, if exactly one."""
-    if facts.year is None or facts.key is None:
-        return None
-    cands = [o for o in others if o.year == facts.year - 1 and o.key == facts.key and o.path != facts.path]
-    return cands[0] if len(cands) == 1 else None
-
-
 def cross_findings(all_facts: list[Facts]) -> dict[str, list[Finding]]:
     """Every cross-report finding of a batch, by the path of the (later) report it is on."""
     groups: dict[str, dict[int, list[Facts]]] = defaultdict(lambda: defaultdict(list))
@@ -194,13 +186,53 @@ def cross_findings(all_facts: list[Facts]) -> dict[str, list[Finding]]:
     return out
 
 
-class CrossRules:
-    """The cross-report rules of one open report against its previous year, for ``Checker.add_rules``."""
+def on_earlier(prev: Facts, later: Facts) -> list[Finding]:
+    """The pair's findings as the earlier report sees them: on its own cells, naming the later report.
 
-    def __init__(self, previous: Facts, path: str | Path | None = None) -> None:
+    When the auditor opens last year's report, a mismatch with this year's 上年结转 is as much about
+    its 结转下年度 as about the later figure; the finding points at the earlier report's cells (so a
+    click selects them) and names the later report and its cell.
+    """
+    out = []
+    for f in pair_findings(prev, later):
+        rule = Rule(f.rule.id, RuleType.EQUAL, "warning", f.other_cells, (), f.rule.title)
+        note = f"（其中{len(f.blank_cells)}格空白，按0计）" if f.blank_cells else ""
+        msg = (f"{f.rule.title}：{later.year}年度报告“{later.name}”为 {_fmt(f.reported)}，"
+               f"按本报告应为 {format_value(f.computed)}，相差 {format_value(f.difference)}{note}")
+        out.append(Finding(rule, Status.WARNING, f.reported, f.computed, f.blank_cells, msg,
+                           other_file=later.path, other_cells=f.rule.cells))
+    return out
+
+
+def neighbours_of(facts: Facts, others: list[Facts]) -> tuple[Facts | None, Facts | None]:
+    """The same agency's one report for the year before and the one for the year after (None if not exactly one)."""
+    if facts.year is None or facts.key is None:
+        return None, None
+    found: tuple[Facts | None, ...] = ()
+    for year in (facts.year - 1, facts.year + 1):
+        cands = [o for o in others if o.year == year and o.key == facts.key and o.path != facts.path]
+        found += (cands[0] if len(cands) == 1 else None,)
+    return found[0], found[1]
+
+
+class CrossRules:
+    """The cross-report rules of one open report against its neighbour years, for ``Checker.add_rules``.
+
+    `previous` gives the findings on this report (its 上年结转 … against last year's report);
+    `following` gives next year's findings seen from this report (``on_earlier``). Both re-run
+    when one of the few cells they read changes, so a correction shows at once.
+    """
+
+    cells = frozenset(FACT_KEYS)
+
+    def __init__(self, previous: Facts | None, path: str | Path | None = None, following: Facts | None = None) -> None:
         self.previous = previous
+        self.following = following
         self.path = path
-        self.cells = frozenset(k for k in FACT_KEYS if not k.startswith("apply.carried_forward"))
 
     def findings(self, report: Report) -> list[Finding]:
-        return pair_findings(self.previous, facts_of(report, self.path))
+        facts = facts_of(report, self.path)
+        out = pair_findings(self.previous, facts) if self.previous is not None else []
+        if self.following is not None:
+            out += on_earlier(facts, self.following)
+        return out

@@ -111,6 +111,40 @@ def test_live_recheck_against_the_previous_year():
     assert "X-CARRY:natural" not in {f.rule.id for f in checker.problems()}
 
 
+def test_the_earlier_report_sees_the_mismatch_on_its_own_cells():
+    """Opening last year's report: the finding is on its 结转下年度 and names next year's 上年结转."""
+    early = extract(make_year(S001, 2019, balanced_carry(S001, "natural", 3)))
+    late = extract(make_year(S001, 2020))
+    checker = Checker(early)
+    checker.add_rules(CrossRules(None, "2019.txt", following=facts_of(late, "2020.txt")))
+    f = next(f for f in checker.problems() if f.rule.id == "X-CARRY:natural")
+    assert f.rule.cells == ("apply.carried_forward.natural",)
+    assert f.other_file == "2020.txt" and f.other_cells == ("apply.carried_over.natural",)
+    assert (f.reported, f.computed) == (0, 3) and "2020年度报告“2020.txt”为 0" in f.message
+    early.cells["apply.carried_forward.natural"].set(0)      # corrected here: the finding goes
+    assert "X-CARRY:natural" in {x.rule.id for x in checker.recheck("apply.carried_forward.natural")}
+    assert "X-CARRY:natural" not in {x.rule.id for x in checker.problems()}
+
+
+def test_neighbours_found_in_the_folder_with_their_reviews(tmp_path):
+    from core.neighbours import find_neighbours
+    from tests.test_batch import save_review
+    early = write(tmp_path, "甲.txt", make_year(S001, 2019, balanced_carry(S001, "natural", 3)))
+    here = write(tmp_path, "乙.txt", make_year(S001, 2020))
+    later = write(tmp_path, "丙.txt", make_year(S001, 2021))
+    write(tmp_path, "别的机关.txt", make_year(S003, 2019))
+    (tmp_path / "扫描件.png").write_bytes(b"\x89PNG\r\n\x1a\n")          # never read: scans are skipped
+    (tmp_path / "坏.txt").write_bytes(b"")
+    r = load(here)
+    prev, nxt = find_neighbours(here, r.agency, r.year)
+    assert prev is not None and prev.path == str(early) and nxt is not None and nxt.path == str(later)
+    assert prev.value("apply.carried_forward.natural") == 3
+    save_review(early, {"apply.carried_forward.natural": 0, "apply.new.natural": seed_value(S001, "apply.new.natural")})
+    prev, _ = find_neighbours(here, r.agency, r.year)      # the review changed: read again, corrected
+    assert prev.value("apply.carried_forward.natural") == 0
+    assert find_neighbours(here, "另一个局", r.year) == (None, None)
+
+
 @pytest.mark.parametrize("a, b", [("哈尔滨市呼兰区人民政府", "呼兰区"), ("呼兰区政府", "呼兰区人民政府"),
                                   ("某某市人民政府办公室", "某某市政府办"), ("松北区船口街道办事处", "松北区 船口街道"),
                                   ("哈尔滨市阿城区工业信息科技局", "阿城区工业信息科技局")])
