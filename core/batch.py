@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.cross import Facts, cross_findings, facts_of
+from core.cross import Facts, consecutive_pairs, facts_of, pair_findings
 from core.loader import REPORT_SUFFIXES, LoadError, load, report_files
 from core.model import Report
 from core.neighbours import stamp_of
@@ -189,6 +189,11 @@ def summarise(path: str | os.PathLike[str], fallback: Path | None = None, use_re
         facts_of(report, p), state, reviewer, saved_at, tuple(r.notes), stamp, report.edition.has_subtotal)
 
 
+def summarise_many(paths: list[str], fallback: Path | None = None) -> list[ReportSummary]:
+    """``summarise`` for a chunk of reports: the unit of work a batch sends to a worker process."""
+    return [summarise(p, fallback) for p in paths]
+
+
 # ------------------------------------------------------------------ the batch
 
 @dataclass
@@ -206,6 +211,7 @@ class Batch:
     def __init__(self, paths: list[Path]) -> None:
         self.paths = [Path(p) for p in paths]
         self.summaries: dict[str, ReportSummary] = {}
+        self._compared: dict[tuple[str, str], tuple[Facts, Facts, list[FindingRow]]] = {}
 
     def add(self, summary: ReportSummary) -> None:
         self.summaries[summary.path] = summary
@@ -214,12 +220,28 @@ class Batch:
         return [self.summaries[str(p)] for p in self.paths if str(p) in self.summaries]
 
     def apply_cross(self) -> set[str]:
-        """Recompute the cross-report findings of every report; returns the paths whose findings changed."""
-        found = cross_findings([s.facts for s in self.summaries.values() if s.facts is not None])
+        """Recompute the cross-report findings of every report; returns the paths whose findings changed.
+
+        Called after every bundle of new summaries, so a pair already compared is not compared
+        again while neither of its two reports changed (a re-read report has new ``Facts``).
+        """
+        pairs = consecutive_pairs([s.facts for s in self.summaries.values() if s.facts is not None])
+        compared: dict[tuple[str, str], tuple[Facts, Facts, list[FindingRow]]] = {}
+        found: dict[str, list[FindingRow]] = {}
+        for prev, this in pairs:
+            hit = self._compared.get((prev.path, this.path))
+            if hit is not None and hit[0] is prev and hit[1] is this:
+                rows = hit[2]
+            else:
+                rows = [FindingRow.of(f) for f in pair_findings(prev, this)]
+            compared[(prev.path, this.path)] = (prev, this, rows)
+            if rows:
+                found[this.path] = rows
+        self._compared = compared
         changed = set()
         for s in self.summaries.values():
-            rows = [FindingRow.of(f) for f in found.get(s.path, [])]
-            if rows != s.cross:
+            rows = found.get(s.path, [])
+            if rows is not s.cross and rows != s.cross:
                 s.cross = rows
                 changed.add(s.path)
         return changed

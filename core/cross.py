@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.editions import APPLICANT_COLUMNS
@@ -81,10 +81,10 @@ class Facts:
     year: int | None
     edition: str
     values: dict[str, Value]
+    key: str | None = field(init=False, compare=False)     # agency_key(agency), worked out once
 
-    @property
-    def key(self) -> str | None:
-        return agency_key(self.agency)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", agency_key(self.agency))
 
     def value(self, cell: str) -> Value:
         return self.values.get(cell)
@@ -168,21 +168,28 @@ def pair_findings(prev: Facts, this: Facts) -> list[Finding]:
     return out
 
 
-def cross_findings(all_facts: list[Facts]) -> dict[str, list[Finding]]:
-    """Every cross-report finding of a batch, by the path of the (later) report it is on."""
+def consecutive_pairs(all_facts: list[Facts]) -> list[tuple[Facts, Facts]]:
+    """(year N−1, year N) report pairs of one agency; a year held by two reports of it pairs with nothing."""
     groups: dict[str, dict[int, list[Facts]]] = defaultdict(lambda: defaultdict(list))
     for f in all_facts:
         if f.key is not None and f.year is not None:
             groups[f.key][f.year].append(f)
-    out: dict[str, list[Finding]] = {}
+    out = []
     for years in groups.values():
         for year, here in years.items():
             before = years.get(year - 1)
-            if len(here) != 1 or not before or len(before) != 1:
-                continue
-            found = pair_findings(before[0], here[0])
-            if found:
-                out[here[0].path] = found
+            if len(here) == 1 and before and len(before) == 1:
+                out.append((before[0], here[0]))
+    return out
+
+
+def cross_findings(all_facts: list[Facts]) -> dict[str, list[Finding]]:
+    """Every cross-report finding of a batch, by the path of the (later) report it is on."""
+    out: dict[str, list[Finding]] = {}
+    for prev, this in consecutive_pairs(all_facts):
+        found = pair_findings(prev, this)
+        if found:
+            out[this.path] = found
     return out
 
 

@@ -27,10 +27,11 @@ from gui.batch_model import FILTERS, PATH_ROLE, BatchFilter, BatchModel
 from gui.batch_worker import BatchWorker, ExportJob, SummariseJob, archive_root, start
 from gui.i18n import cjk_font
 from gui.session import fallback_dir
-from gui.workspaces import Workspaces, key_of, shared
+from gui.workspaces import Workspaces, shared
 
 TITLE = "批量校对"
 CHART_DELAY_MS = 400
+PROGRESS_SECONDS = 0.3
 COLUMN_CHARS = [22, 14, 5, 5, 5, 4, 4, 5, 5, 6, 6, 11]   # starting widths, in characters
 
 
@@ -165,12 +166,12 @@ class BatchWindow(QMainWindow):
         self.sources: list[Path] = []
         self.batch = Batch([])
         self.roots: list[Path] = []
-        self.by_key: dict[str, str] = {}            # resolved path → the batch's path string
         self.worker: BatchWorker | None = None
         self.thread: QThread | None = None
         self.chart = None
         self.started_at = 0.0
         self.elapsed = 0.0
+        self._progress_at = 0.0
         self._jobs: set = set()
         self.settings = QSettings()
         self.setWindowTitle(TITLE)
@@ -322,10 +323,11 @@ class BatchWindow(QMainWindow):
         self.setWindowTitle(f"{names} — {TITLE}")
         self.statusBar().showMessage(f"正在查找 {names} 中的年度报告…", 0)
         worker = BatchWorker(self.sources, fallback_dir(), archive_root())
-        worker.listed.connect(self._on_listed)
-        worker.checked.connect(self._on_checked)
-        worker.progress.connect(self._on_progress)
-        worker.finished.connect(self._on_finished)
+        queued = Qt.ConnectionType.QueuedConnection            # always run in the GUI thread
+        worker.listed.connect(self._on_listed, queued)
+        worker.checked.connect(self._on_checked, queued)
+        worker.progress.connect(self._on_progress, queued)
+        worker.finished.connect(self._on_finished, queued)
         self.worker = worker
         self.started_at = time.perf_counter()
         self.thread = start(worker, self)
@@ -363,7 +365,6 @@ class BatchWindow(QMainWindow):
     def _on_listed(self, paths: list[Path], roots: list[Path], messages: list[str]) -> None:
         self.batch = Batch(paths)
         self.roots = roots
-        self.by_key = {key_of(p): str(p) for p in paths}
         self.model = BatchModel(self.batch, roots)
         self.proxy.setSourceModel(self.model)
         self.detail.show_summary(None)
@@ -386,6 +387,11 @@ class BatchWindow(QMainWindow):
         self._after_change({s.path for s in summaries} | changed)
 
     def _on_progress(self, done: int, total: int) -> None:
+        """At most a few updates a second: QProgressBar repaints at once on every new value."""
+        now = time.perf_counter()
+        if done < total and now - self._progress_at < PROGRESS_SECONDS:
+            return
+        self._progress_at = now
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
@@ -475,7 +481,7 @@ class BatchWindow(QMainWindow):
 
     def _report_changed(self, key: str) -> None:
         """A review window saved or let go of a report: read it again if it is one of ours."""
-        path = self.by_key.get(key)
+        path = key if key in self.model.row_of else None     # batch paths are resolved when listed
         if path is None:
             return
         job = SummariseJob([path], fallback_dir())

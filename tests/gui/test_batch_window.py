@@ -170,6 +170,7 @@ def test_cancel_keeps_what_was_checked(qtbot, tmp_path, workspaces, monkeypatch)
         shutil.copyfile(S003, folder / f"r{i:02d}.txt")
     real = gui.batch_worker.summarise
     monkeypatch.setattr(gui.batch_worker, "BUNDLE_SECONDS", 0.0)
+    monkeypatch.setattr(gui.batch_worker.BatchWorker, "processes", 0)     # read in the thread, slowly
 
     def slow(path, fallback=None):
         time.sleep(0.03)
@@ -227,3 +228,22 @@ def test_chart_counts_reports_by_errors_and_rules(qtbot, tmp_path, workspaces):
     assert fams[0] == "T3-ROWSUM" or "X-ITEMS" in fams
     by = {f: (e, wn) for f, e, wn in w.chart.rules}
     assert by["X-CARRY"] == (0, 2) and by["DATE"] == (0, 1) and by["T3-BAL"][0] == 1
+
+
+def test_a_large_batch_is_read_in_worker_processes(qtbot, tmp_path, workspaces, monkeypatch):
+    import gui.batch_worker
+    folder = tmp_path / "大批"
+    folder.mkdir()
+    for i in range(gui.batch_worker.PROCESS_MIN + 5):
+        shutil.copyfile(SEED_FILES[i % 5], folder / f"r{i:02d}_{SEED_FILES[i % 5].name}")
+    read_here = []
+    real = gui.batch_worker.summarise
+    monkeypatch.setattr(gui.batch_worker, "summarise", lambda *a: read_here.append(a) or real(*a))
+    w = open_batch(qtbot, workspaces, [folder])
+    assert read_here == []                                     # all read by the processes
+    assert len(w.batch.summaries) == gui.batch_worker.PROCESS_MIN + 5
+    for r in range(w.proxy.rowCount()):
+        name = w.proxy.index(r, 0).data()
+        s = summarise(folder / name)
+        assert w.proxy.index(r, COL_ERRORS).data() == str(s.errors)
+        assert w.batch.summaries[str(folder.resolve() / name)].cells == s.cells
