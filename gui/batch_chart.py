@@ -35,6 +35,7 @@ class BatchChart(QWidget):
             p.setLabel("left", left)
             for axis in ("bottom", "left"):
                 p.getAxis(axis).setStyle(tickFont=font)
+                p.getAxis(axis).enableAutoSIPrefix(False)      # counts, never "×0.001"
         self.by_errors.setLabel("bottom", "错误数")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

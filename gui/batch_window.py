@@ -214,9 +214,10 @@ class BatchWindow(QMainWindow):
         self.chart_dock = QDockWidget("批次图表", self)
         self.chart_dock.setObjectName("batch_chart_dock")
         self.chart_dock.setWidget(QLabel("图表在首次显示时生成"))
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.chart_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.chart_dock)
         self.chart_dock.visibilityChanged.connect(lambda visible: visible and self.ensure_chart())
         self.chart_dock.hide()
+        self.resizeDocks([self.chart_dock], [300], Qt.Orientation.Vertical)
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
         self._chart_timer.setInterval(CHART_DELAY_MS)
@@ -227,7 +228,7 @@ class BatchWindow(QMainWindow):
         self.progress.setFormat("已检查 %v / %m")
         self.progress.hide()
         self.counts = QLabel()
-        self.statusBar().addPermanentWidget(self.counts, 1)
+        self.statusBar().addPermanentWidget(self.counts)     # no stretch: messages keep the left side
         self.statusBar().addPermanentWidget(self.progress)
 
         self._build_actions()
@@ -514,6 +515,7 @@ class BatchWindow(QMainWindow):
             from gui.batch_chart import BatchChart
             self.chart = BatchChart(cjk_font(9))
             self.chart_dock.setWidget(self.chart)
+            self.resizeDocks([self.chart_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical)
         self._refresh_chart()
 
     def _refresh_chart(self) -> None:

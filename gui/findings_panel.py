@@ -27,6 +27,11 @@ VERDICT_COL = 6
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+def detail_lines(f: Finding, label_of) -> list[str]:
+    """The message, then the numbers and blank inputs (a finding without numbers says its message once)."""
+    return [f.message] + [line for line in finding_lines(f, label_of)[1:] if line != f.message]
+
+
 def key_of(f: Finding) -> str:
     return finding_key(f.rule.id, f.rule.cells)
 
@@ -75,7 +80,7 @@ class FindingsModel(QAbstractTableModel):
                     if v else "选中后可标为“原文错误”或“已更正”")
         if role == Qt.ItemDataRole.ToolTipRole:
             label = self.doc.report.edition.cell_defs
-            return "\n".join([f.message] + finding_lines(f, lambda k: label[k].label if k in label else k)[1:])
+            return "\n".join(detail_lines(f, lambda k: label[k].label if k in label else k))
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QBrush(QColor("#c0392b") if f.status is Status.ERROR else QColor("#9a7400"))
         if role == Qt.ItemDataRole.BackgroundRole and col == VERDICT_COL and self.doc.verdict_of(f):
@@ -164,6 +169,10 @@ class FindingsPanel(QWidget):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()          # once: per-edit resizing would cost a frame
+        fm = self.table.fontMetrics()                  # findings may arrive later (cross rules): no "…"
+        for col in (0, 2, 3, 4, 5):
+            need = max(fm.horizontalAdvance(COLUMNS[col]), fm.horizontalAdvance("错误" if col == 0 else "-9999")) + 18
+            self.table.setColumnWidth(col, max(self.table.columnWidth(col), need))
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(VERDICT_COL, self.fontMetrics().horizontalAdvance("国") * 16)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
@@ -234,7 +243,7 @@ class FindingsPanel(QWidget):
             self.detail.setText("在上表选择一条问题以查看详情；F8 / Shift+F8 逐条查看")
             return
         labels = self.doc.report.edition.cell_defs
-        lines = [f.message] + finding_lines(f, lambda k: labels[k].label if k in labels else k)[1:]
+        lines = detail_lines(f, lambda k: labels[k].label if k in labels else k)
         if f.other_file is not None:
             cells = "、".join(labels[k].label if k in labels else k for k in f.other_cells)
             lines.append(f"<b>对照报告：</b><a href=\"other\">{html.escape(Path(f.other_file).name)}</a>"
