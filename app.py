@@ -23,5 +23,10 @@ def main(argv: list[str]) -> int:
     return run(argv)
 
 
+def console() -> int:
+    """The installed commands' entry point (``gov-report-review`` and ``gov-report-review-gui``)."""
+    return main(sys.argv[1:])
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

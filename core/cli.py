@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
     try:
-        from core.export_cli import add_parser
+        from core.exports.cli import add_parser
     except ImportError:
         return
     add_parser(sub)

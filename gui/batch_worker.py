@@ -203,8 +203,8 @@ class ExportJob(QRunnable):
         self.signals = JobSignals()
 
     def run(self) -> None:
-        from core.export_cli import summary_workbook_bytes
-        from core.export_common import ExportError, write_output
+        from core.exports.cli import summary_workbook_bytes
+        from core.exports.common import ExportError, write_output
         try:
             out = write_output(self.target, summary_workbook_bytes([], batch=self.batch))
         except ExportError as e:

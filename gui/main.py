@@ -19,8 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.i18n import install_font, install_translations
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "resources" / "sample_report.txt"
+SAMPLE = Path(__file__).resolve().parent / "sample_report.txt"   # package data: installed with the app
 ORG, APP = "gov-report-review", "年报校对"
 
 

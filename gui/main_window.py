@@ -19,7 +19,7 @@ from core.model import Report
 from core.review import ReviewSession
 from core.rules import Checker, Finding, Suggestion
 from core.values import NA
-from gui import export_actions
+from gui import export_actions, print_preview
 from gui.commands import SetCellsCommand, VerdictCommand
 from gui.findings_panel import FindingsPanel
 from gui.form_view import FormTableView
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_settings()
         export_actions.install(self)
+        print_preview.install(self)
 
     # ------------------------------------------------------------------ public surface
 

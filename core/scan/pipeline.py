@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 import cv2
 import numpy as np
 
-from core.readers.base import Block, Grid, GridCell, Paragraph
+from core.readers.base import Block, Paragraph
+from core.readers.grid import Grid, GridCell
 from core.scan import cleanup, ruling
 from core.scan.engine import OcrEngine, TextLine
 from core.scan.evidence import MIN_CONFIDENCE, SEAL_SHARE, as_value_text, cell_doubt

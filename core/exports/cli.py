@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from core.editions import EDITION_2019, EDITION_2021
-from core.export_common import ExportError, ExportResult, now_text, write_output
+from core.exports.common import ExportError, ExportResult, now_text, write_output
 from core.loader import LoadError, load, report_files
 from core.model import Report
 from core.review import ReviewError, ReviewSession, apply_saved_review
@@ -86,13 +86,13 @@ def _export_one(path: Path, args: argparse.Namespace) -> int:
     status = 0
     jobs = []
     if args.xlsx:
-        from core.export_xlsx import export_xlsx
+        from core.exports.xlsx import export_xlsx
         jobs.append(("Excel 工作簿", lambda: export_xlsx(report, args.xlsx, checker, session)))
     if args.docx:
-        from core.export_docx import export_docx
+        from core.exports.docx import export_docx
         jobs.append(("Word 报告", lambda: export_docx(report, args.docx, checker, session)))
     if args.docx_inplace:
-        from core.export_docx import export_docx_inplace
+        from core.exports.docx import export_docx_inplace
         jobs.append(("写回原文的 Word 文档", lambda: export_docx_inplace(report, path, args.docx_inplace, checker, session)))
     for what, job in jobs:
         try:
@@ -149,7 +149,7 @@ def summary_rows(batch):
     window has checked exports without reading a report again.
     """
     from core.editions import EDITIONS
-    from core.export_xlsx import excel_value  # openpyxl loads only when a workbook is written
+    from core.exports.xlsx import excel_value  # openpyxl loads only when a workbook is written
     summaries = batch.ordered()
     editions = []
     for s in summaries:
@@ -182,8 +182,8 @@ def summary_workbook_bytes(paths: list[Path], use_review: bool = True, batch=Non
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from core.batch_export import add_batch_sheets, batch_of   # findings, counts per rule, review states
-    from core.export_xlsx import (A_CENTER, A_LEFT, AMOUNT_FORMAT, COUNT_FORMAT, F_HEAD, F_NOTE, FILL_HEADER,
+    from core.exports.batch_sheets import add_batch_sheets, batch_of   # findings, counts per rule, review states
+    from core.exports.xlsx import (A_CENTER, A_LEFT, AMOUNT_FORMAT, COUNT_FORMAT, F_HEAD, F_NOTE, FILL_HEADER,
                                   put)
     if batch is None:
         batch = batch_of(paths, use_review)

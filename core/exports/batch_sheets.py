@@ -1,6 +1,6 @@
 """The batch sheets of the summary workbook: every finding, counts per rule, review states.
 
-``export --summary`` (core.export_cli) writes one row per report and one column per cell; these
+``export --summary`` (core.exports.cli) writes one row per report and one column per cell; these
 sheets add what a submission round's review needs on top: the list of every finding across the
 batch (with the text span or the other year's report where there is one), how often each rule is
 broken, and where the review of each report stands. Plain openpyxl, no Qt.
