@@ -44,8 +44,8 @@ def check_cross(args: argparse.Namespace) -> int:
                 result["violations"] += [finding_json(f) for f in extra]
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
         else:
-            lines = [str(result)] + [f"   △ [{f.rule.id}] {f.message}（对照：{f.other_file}，"
-                                     f"{'、'.join(f.other_cells)}）" for f in extra]
+            lines = [str(result)] + [f"   △ [{f.rule.id}] {f.message}（本报告：{'、'.join(f.rule.cells)}；"
+                                     f"对照：{f.other_file}，{'、'.join(f.other_cells)}）" for f in extra]
             out.write("\n".join(lines) + "\n")
     out.flush()
     return status
