@@ -203,8 +203,18 @@ class BatchWindow(QMainWindow):
         self.detail = BatchDetail()
         self.detail.table.setFont(cjk_font())
         self.detail.open_requested.connect(self.open_report)
+        self.notice = QLabel()                       # archives that could not be opened, empty folders
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setStyleSheet("background:#fff6d5; padding:4px; border-radius:3px;")
+        self.notice.hide()
+        top = QWidget()
+        top_lay = QVBoxLayout(top)
+        top_lay.setContentsMargins(0, 0, 0, 0)
+        top_lay.addWidget(self.notice)
+        top_lay.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(top)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -372,10 +382,9 @@ class BatchWindow(QMainWindow):
         self.progress.setRange(0, max(len(paths), 1))
         self.progress.setValue(0)
         self.progress.setVisible(bool(paths))
-        if messages:
-            self.statusBar().showMessage("；".join(messages), 0)
-        else:
-            self.statusBar().showMessage(f"找到 {len(paths)} 份报告，正在后台检查（可随时排序、筛选、打开）…", 0)
+        self.notice.setText("；".join(messages))
+        self.notice.setVisible(bool(messages))
+        self.statusBar().showMessage(f"找到 {len(paths)} 份报告，正在后台检查（可随时排序、筛选、打开）…", 0)
         self._update_counts()
         self.listed.emit()
 

@@ -180,3 +180,12 @@ def test_check_cross_json_names_both_files_and_cells(tmp_path):
     text = run_check(str(tmp_path), "--cross")
     assert "[X-CARRY:natural]" in text.stdout and "a_2019.txt" in text.stdout and str(late) in text.stdout
     assert proc.returncode == plain.returncode
+
+
+def test_untouched_seeds_have_no_cross_findings(tmp_path):
+    """The five seeds are five agencies (or one agency's single year): nothing to compare, nothing found."""
+    from tests.conftest import SEED_FILES
+    assert cross_of(*SEED_FILES) == {}
+    proc = run_check(*map(str, SEED_FILES), "--json", "--cross")
+    assert not [v for line in proc.stdout.splitlines() for v in json.loads(line)["violations"]
+                if v["rule"].startswith("X-")]

@@ -247,3 +247,15 @@ def test_a_large_batch_is_read_in_worker_processes(qtbot, tmp_path, workspaces, 
         s = summarise(folder / name)
         assert w.proxy.index(r, COL_ERRORS).data() == str(s.errors)
         assert w.batch.summaries[str(folder.resolve() / name)].cells == s.cells
+
+
+def test_a_bad_archive_or_an_empty_folder_says_why(qtbot, tmp_path, workspaces):
+    bad = tmp_path / "坏.zip"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    w = open_batch(qtbot, workspaces, [bad, empty])
+    message = w.notice.text()
+    assert w.notice.isVisible()
+    assert "无法打开压缩包“坏.zip”" in message and "“空文件夹”中没有年度报告文件" in message
+    assert w.proxy.rowCount() == 0 and not w.act_export.isEnabled()
