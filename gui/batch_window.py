@@ -13,7 +13,7 @@ import html
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QThread, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileDialog, QHeaderView, QLabel,
                                QLineEdit, QMainWindow, QProgressBar, QPushButton, QSplitter, QTableView,
@@ -176,7 +176,11 @@ class BatchWindow(QMainWindow):
         self.settings = QSettings()
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
-        self.resize(1280, 820)
+        geometry = self.settings.value("batch/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
 
         self.model = BatchModel(self.batch)
         self.proxy = BatchFilter()
@@ -557,6 +561,7 @@ class BatchWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._stop_worker()
+        self.settings.setValue("batch/geometry", self.saveGeometry())
         for sig in (self.workspaces.saved, self.workspaces.released):
             try:
                 sig.disconnect(self._report_changed)

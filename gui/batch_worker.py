@@ -11,8 +11,11 @@ cores): reading and checking is pure Python, and in a thread it would hold the i
 the list needs to paint, sort and filter — the list would stall for a tenth of a second at a time.
 In other processes it costs the GUI nothing but unpickling the summaries, and uses both cores.
 Smaller batches are read in the worker thread (starting processes costs about half a second).
-If the processes cannot be started, the thread reads everything. Cancelling stops after the
-chunks being read.
+If the processes cannot be started, the thread reads everything. Cancelling drops what is queued
+and ends the processes at once (a scan being recognised is not waited for); in the thread it
+stops after the report being read. The entry point calls ``multiprocessing.freeze_support()``
+and every script that opens a batch keeps its top level under ``if __name__ == "__main__"``:
+the processes are started with "spawn" and import the main module again.
 
 ``SummariseJob`` re-reads a few reports (one whose review window was saved or closed), and
 ``ExportJob`` writes the summary workbook; both run in the global thread pool.
@@ -30,6 +33,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThread, Signal
 
 from core.batch import ArchiveError, Batch, ReportSummary, extract_zip, list_reports, summarise, summarise_many
+from core.loader import TEXT_SUFFIXES
 
 BUNDLE_SECONDS = 0.15
 PROCESS_MIN = 40                 # fewer reports: read in the thread
@@ -146,8 +150,7 @@ class BatchWorker(QObject):
         except (OSError, ValueError):
             return paths
         try:
-            chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
-            pending: set[Future] = {pool.submit(summarise_many, c, self.fallback) for c in chunks}
+            pending: set[Future] = {pool.submit(summarise_many, c, self.fallback) for c in chunks_of(paths)}
             while pending and not self._cancel.is_set():
                 done, pending = wait(pending, timeout=BUNDLE_SECONDS, return_when=FIRST_COMPLETED)
                 for f in done:
@@ -159,8 +162,29 @@ class BatchWorker(QObject):
         except (BrokenProcessPool, OSError, RuntimeError):
             pass                            # a process died: the thread reads what is left
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if self._cancel.is_set():
+                _stop_now(pool)
+            else:
+                pool.shutdown(wait=True, cancel_futures=True)
         return [p for p in paths if p in left]
+
+
+def chunks_of(paths: list[str]) -> list[list[str]]:
+    """Text reports go to the processes ``CHUNK`` at a time; any other file (a scan may take seconds) alone."""
+    text = [p for p in paths if Path(p).suffix.lower() in TEXT_SUFFIXES]
+    other = [[p] for p in paths if Path(p).suffix.lower() not in TEXT_SUFFIXES]
+    return [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] + other
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: drop the queued chunks and end the processes (the one being read is not wanted)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
 
 
 def start(worker: BatchWorker, parent: QObject) -> QThread:

@@ -259,3 +259,25 @@ def test_a_bad_archive_or_an_empty_folder_says_why(qtbot, tmp_path, workspaces):
     assert w.notice.isVisible()
     assert "无法打开压缩包“坏.zip”" in message and "“空文件夹”中没有年度报告文件" in message
     assert w.proxy.rowCount() == 0 and not w.act_export.isEnabled()
+
+
+def test_stopping_a_batch_in_processes_ends_them_at_once(qtbot, tmp_path, workspaces):
+    import multiprocessing
+
+    import gui.batch_worker
+    folder = tmp_path / "很多"
+    folder.mkdir()
+    for i in range(400):
+        shutil.copyfile(SEED_FILES[i % 5], folder / f"r{i:03d}.txt")
+    w = BatchWindow(workspaces)
+    qtbot.addWidget(w)
+    w.show()
+    w.open_sources([folder])
+    qtbot.waitUntil(lambda: len(w.batch.summaries) > 0, timeout=30000)
+    assert gui.batch_worker.PROCESS_MIN <= 400
+    t = time.perf_counter()
+    with qtbot.waitSignal(w.checked, timeout=10000) as blocker:
+        w.act_cancel.trigger()
+    assert blocker.args == [True] and time.perf_counter() - t < 5
+    assert len(w.batch.summaries) < 400
+    qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=10000)
