@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from core.batch import DONE, IN_PROGRESS, NOT_STARTED, Batch, ReportSummary
@@ -61,8 +61,8 @@ class BatchModel(QAbstractTableModel):
     ``list.sort`` with a key takes a millisecond. The rows' texts are computed once per summary.
     """
 
-    def __init__(self, batch: Batch, roots: list[Path] | None = None) -> None:
-        super().__init__()
+    def __init__(self, batch: Batch, roots: list[Path] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.batch = batch
         self.listing = [str(p) for p in batch.paths]
         self.name_of = {str(p): display_name(p, roots or []) for p in batch.paths}
@@ -212,8 +212,8 @@ _STATE_BRUSHES = {k: QBrush(QColor(v)) for k, v in STATE_COLOURS.items()}
 class BatchFilter(QSortFilterProxyModel):
     """Shows the rows of one kind whose name or agency contains the typed text; sorting is the model's."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.mode = "全部报告"
         self.text = ""
         self.setDynamicSortFilter(True)

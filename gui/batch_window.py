@@ -182,8 +182,8 @@ class BatchWindow(QMainWindow):
         else:
             self.resize(1280, 820)
 
-        self.model = BatchModel(self.batch)
-        self.proxy = BatchFilter()
+        self.model = BatchModel(self.batch, parent=self)       # owned by the window: gone when it closes
+        self.proxy = BatchFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -380,8 +380,9 @@ class BatchWindow(QMainWindow):
     def _on_listed(self, paths: list[Path], roots: list[Path], messages: list[str]) -> None:
         self.batch = Batch(paths)
         self.roots = roots
-        self.model = BatchModel(self.batch, roots)
+        old, self.model = self.model, BatchModel(self.batch, roots, parent=self)
         self.proxy.setSourceModel(self.model)
+        old.deleteLater()
         self.detail.show_summary(None)
         self.progress.setRange(0, max(len(paths), 1))
         self.progress.setValue(0)

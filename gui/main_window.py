@@ -626,6 +626,23 @@ class MainWindow(QMainWindow):
         event.accept()
         if self.doc is not None:
             self.workspaces.release(self, self.doc.source)
+        if self.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose):
+            self._drop_document()
+
+    def _drop_document(self) -> None:
+        """Let go of the report before the window is deleted.
+
+        Signal connections to lambdas can keep this window's Python side alive after Qt deleted
+        it; without these references it is a small shell, not a whole report with its models
+        (a batch session opens and closes many review windows).
+        """
+        self.undo_stack.clear()
+        self.findings.model = None
+        self.findings.doc = None                       # type: ignore[assignment]
+        if self.chart is not None:
+            self.chart.doc = None
+        self.models, self.views = {}, {}
+        self.doc = None
 
     def showEvent(self, event) -> None:
         """Apply the saved source/tables proportion once the window has its real width."""
