@@ -500,12 +500,13 @@ class BatchWindow(QMainWindow):
         if path is None:
             return
         job = SummariseJob([path], fallback_dir())
-        job.signals.done.connect(self._on_resummarised)
-        self._jobs.add(job)
-        job.signals.done.connect(lambda _r, job=job: self._jobs.discard(job))
+        job.signals.done.connect(self._on_resummarised)     # bound methods, no lambdas: a closed window
+        self._jobs.add(job)                                 # must not be kept alive by a connection
         QThreadPool.globalInstance().start(job)
 
-    def _on_resummarised(self, summaries: list[ReportSummary]) -> None:
+    def _on_resummarised(self, answer: tuple) -> None:
+        job, summaries = answer
+        self._jobs.discard(job)
         paths = set()
         for s in summaries:
             if s.path not in self.model.row_of:
@@ -548,13 +549,18 @@ class BatchWindow(QMainWindow):
         job = ExportJob(self.batch, target)
         self._jobs.add(job)
         job.signals.done.connect(self._on_exported)
-        job.signals.failed.connect(lambda msg: self.statusBar().showMessage(f"✗ {msg}", 0))
-        job.signals.done.connect(lambda _r, job=job: self._jobs.discard(job))
-        job.signals.failed.connect(lambda _r, job=job: self._jobs.discard(job))
+        job.signals.failed.connect(self._on_export_failed)
         self.statusBar().showMessage(f"正在导出汇总表 {target.name} …", 0)
         QThreadPool.globalInstance().start(job)
 
-    def _on_exported(self, path: Path) -> None:
+    def _on_export_failed(self, answer: tuple) -> None:
+        job, message = answer
+        self._jobs.discard(job)
+        self.statusBar().showMessage(f"✗ {message}", 0)
+
+    def _on_exported(self, answer: tuple) -> None:
+        job, path = answer
+        self._jobs.discard(job)
         self.statusBar().showMessage(f"已导出汇总表（{len(self.batch.summaries)} 份报告）：{path}", 0)
         self.exported.emit(str(path))
 

@@ -200,8 +200,10 @@ def start(worker: BatchWorker, parent: QObject) -> QThread:
 
 
 class JobSignals(QObject):
+    """(job, result) and (job, Chinese message): the receiver knows which job answered."""
+
     done = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)
 
 
 class SummariseJob(QRunnable):
@@ -213,7 +215,7 @@ class SummariseJob(QRunnable):
         self.signals = JobSignals()
 
     def run(self) -> None:
-        self.signals.done.emit([summarise(p, self.fallback) for p in self.paths])
+        self.signals.done.emit((self, [summarise(p, self.fallback) for p in self.paths]))
 
 
 class ExportJob(QRunnable):
@@ -232,9 +234,9 @@ class ExportJob(QRunnable):
         try:
             out = write_output(self.target, summary_workbook_bytes([], batch=self.batch))
         except ExportError as e:
-            self.signals.failed.emit(str(e))
+            self.signals.failed.emit((self, str(e)))
             return
         except Exception as e:          # never a traceback for the auditor
-            self.signals.failed.emit(f"无法导出汇总表“{self.target.name}”：{type(e).__name__}: {e}")
+            self.signals.failed.emit((self, f"无法导出汇总表“{self.target.name}”：{type(e).__name__}: {e}"))
             return
-        self.signals.done.emit(out)
+        self.signals.done.emit((self, out))

@@ -281,3 +281,25 @@ def test_stopping_a_batch_in_processes_ends_them_at_once(qtbot, tmp_path, worksp
     assert blocker.args == [True] and time.perf_counter() - t < 5
     assert len(w.batch.summaries) < 400
     qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=10000)
+
+
+def test_a_closed_batch_and_its_review_windows_let_go_of_their_data(qtbot, tmp_path, workspaces):
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    folder = make_folder(tmp_path)
+    w = workspaces.open_batch([folder])
+    qtbot.waitUntil(lambda: len(w.batch.summaries) == 6 and w.worker is None, timeout=30000)
+    summary = weakref.ref(next(iter(w.batch.summaries.values())))
+    review = w.open_report(str(folder.resolve() / S003.name))
+    qtbot.waitUntil(lambda: review.report is not None, timeout=10000)
+    report = weakref.ref(review.report)
+    review.close()
+    w.close()
+    del w, review
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+    gc.collect()
+    assert summary() is None and report() is None
