@@ -181,7 +181,17 @@ class BatchWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 820)
+        self._build_list()
+        self._build_layout()
+        self._build_chart_dock()
+        self._build_status()
+        self._build_actions()
+        self.workspaces.saved.connect(self._report_changed)
+        self.workspaces.released.connect(self._report_changed)
 
+    # ------------------------------------------------------------------ building the window
+
+    def _build_list(self) -> None:
         self.model = BatchModel(self.batch, parent=self)       # owned by the window: gone when it closes
         self.proxy = BatchFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -202,8 +212,10 @@ class BatchWindow(QMainWindow):
             self.table.setColumnWidth(col, em * chars)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(self._open_index)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_current())
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
 
+    def _build_layout(self) -> None:
+        """The list (under a notice for archives or folders that gave nothing) above the selected report's findings."""
         self.detail = BatchDetail()
         self.detail.table.setFont(cjk_font())
         self.detail.open_requested.connect(self.open_report)
@@ -225,6 +237,7 @@ class BatchWindow(QMainWindow):
         self.splitter.setSizes([540, 220])
         self.setCentralWidget(self.splitter)
 
+    def _build_chart_dock(self) -> None:
         self.chart_dock = QDockWidget("批次图表", self)
         self.chart_dock.setObjectName("batch_chart_dock")
         self.chart_dock.setWidget(QLabel("图表在首次显示时生成"))
@@ -237,6 +250,7 @@ class BatchWindow(QMainWindow):
         self._chart_timer.setInterval(CHART_DELAY_MS)
         self._chart_timer.timeout.connect(self._refresh_chart)
 
+    def _build_status(self) -> None:
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
         self.progress.setFormat("已检查 %v / %m")
@@ -244,12 +258,6 @@ class BatchWindow(QMainWindow):
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)     # no stretch: messages keep the left side
         self.statusBar().addPermanentWidget(self.progress)
-
-        self._build_actions()
-        self.workspaces.saved.connect(self._report_changed)
-        self.workspaces.released.connect(self._report_changed)
-
-    # ------------------------------------------------------------------ actions
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         a = QAction(text, self)
@@ -460,7 +468,7 @@ class BatchWindow(QMainWindow):
         path = self.current_path()
         return self.batch.summaries.get(path) if path else None
 
-    def _show_current(self) -> None:
+    def _show_current(self, *_args) -> None:
         self.detail.show_summary(self.current_summary())
 
     def select_path(self, path: str) -> None:
