@@ -22,6 +22,7 @@ Run: ``QT_QPA_PLATFORM=offscreen python bench/bench_batch.py [--reports N] [--ru
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import statistics
@@ -95,8 +96,7 @@ def children_rss_mb() -> float:
 
 
 def bench_window(folder: Path, n: int, runs: int) -> None:
-    from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QSettings, Qt, QTimer
 
     from gui.main import setup_application
     app = setup_application([])
@@ -180,7 +180,10 @@ def bench_window(folder: Path, n: int, runs: int) -> None:
             bench_cross(w.batch)
         w.close()
         w.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)   # the window really goes
         app.processEvents()
+        del w
+        gc.collect()
     print(f"batch window, {n} text reports listed and fully checked incl. cross rules: median "
           f"{statistics.median(totals):.2f} s over {runs} runs (target ≤ 15 s; {os.cpu_count()} cores)")
     print(f"  list usable while filling: longest event-loop stall median {statistics.median(stalls_max):.0f} ms "
