@@ -29,4 +29,6 @@ def console() -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+    multiprocessing.freeze_support()   # a batch's worker processes, in the standalone build, start here
     sys.exit(main(sys.argv[1:]))

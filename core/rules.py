@@ -53,6 +53,9 @@ class Finding:
     computed: Number | None = None     # Σ computed side, blanks as 0
     blank_cells: tuple[str, ...] = ()  # inputs that were blank or "/"
     message: str = ""
+    span: tuple[int, int] | None = None      # text rules: the characters in the source text it is about
+    other_file: str | None = None            # cross-report rules: the other year's report…
+    other_cells: tuple[str, ...] = ()        # …and its cells compared
 
     @property
     def difference(self) -> Number | None:
@@ -191,16 +194,28 @@ class Checker:
     findings: dict[str, Finding] = field(default_factory=dict)
     by_cell: dict[str, list[Rule]] = field(default_factory=lambda: defaultdict(list))
     report_findings: list[Finding] = field(default_factory=list)
+    extras: list = field(default_factory=list)   # rule sets beyond the tables (core.text_rules, core.cross)
 
     def __post_init__(self) -> None:
+        if not self.extras:
+            from core.text_rules import TextRules   # text rules are always on
+            self.extras = [TextRules(self.report)]
         self.rebuild()
+
+    def add_rules(self, rule_set) -> None:
+        """Add a rule set (an object with ``cells`` and ``findings(report)``), e.g. the cross-report rules."""
+        self.extras.append(rule_set)
+        self.report_findings = self._report_findings()
+
+    def _report_findings(self) -> list[Finding]:
+        return _report_level(self.report) + [f for x in self.extras for f in x.findings(self.report)]
 
     def rebuild(self) -> None:
         """Check everything from scratch (after opening, or when the edition changed)."""
         self.rules = _rules_for(self.report.edition)
         self.by_cell = _index_for(self.report.edition, self.rules)
         self.findings = {r.id: evaluate(r, self.report) for r in self.rules}
-        self.report_findings = _report_level(self.report)
+        self.report_findings = self._report_findings()
 
     def recheck(self, key: str) -> list[Finding]:
         """Re-evaluate the rules touching one cell; return the findings whose outcome changed."""
@@ -212,6 +227,15 @@ class Checker:
             if old is None or (old.status, old.reported, old.computed, old.message) != (
                     new.status, new.reported, new.computed, new.message):
                 changed.append(new)
+        if any(key in x.cells for x in self.extras):
+            old = {f.rule.id: f for f in self.report_findings}
+            self.report_findings = self._report_findings()
+            for f in self.report_findings:
+                o = old.pop(f.rule.id, None)
+                if o is None or (o.status, o.reported, o.computed, o.message) != (
+                        f.status, f.reported, f.computed, f.message):
+                    changed.append(f)
+            changed += [Finding(o.rule, Status.OK) for o in old.values()]   # findings that went away
         return changed
 
     def problems(self) -> list[Finding]:

@@ -6,6 +6,8 @@ the finding across re-checks and reopening.
 """
 from __future__ import annotations
 
+import html
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -23,6 +25,11 @@ FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 VERDICT_COL = 6
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def detail_lines(f: Finding, label_of) -> list[str]:
+    """The message, then the numbers and blank inputs (a finding without numbers says its message once)."""
+    return [f.message] + [line for line in finding_lines(f, label_of)[1:] if line != f.message]
 
 
 def key_of(f: Finding) -> str:
@@ -73,7 +80,7 @@ class FindingsModel(QAbstractTableModel):
                     if v else "选中后可标为“原文错误”或“已更正”")
         if role == Qt.ItemDataRole.ToolTipRole:
             label = self.doc.report.edition.cell_defs
-            return "\n".join([f.message] + finding_lines(f, lambda k: label[k].label)[1:])
+            return "\n".join(detail_lines(f, lambda k: label[k].label if k in label else k))
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QBrush(QColor("#c0392b") if f.status is Status.ERROR else QColor("#9a7400"))
         if role == Qt.ItemDataRole.BackgroundRole and col == VERDICT_COL and self.doc.verdict_of(f):
@@ -112,6 +119,7 @@ class FindingsPanel(QWidget):
     finding_selected = Signal(object)              # Finding
     verdict_requested = Signal(str, object, str)   # finding key, verdict code or None, comment
     suggestion_requested = Signal(object)          # Suggestion
+    other_requested = Signal(str, tuple)           # a cross-report finding's other report and its cells
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,7 +133,9 @@ class FindingsPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.detail = QLabel("在上表选择一条问题以查看详情")
         self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.detail.linkActivated.connect(lambda _link: self._other())
         self.comment = QLineEdit()
         self.comment.setPlaceholderText("校对说明（可选）")
         self.btn_source = QPushButton("标为“原文错误”")
@@ -134,9 +144,11 @@ class FindingsPanel(QWidget):
         self.btn_fixed.setToolTip("提取或识别错误，已在表中更正")
         self.btn_clear = QPushButton("清除标记")
         self.btn_suggest = QPushButton("应用建议修正")
+        self.btn_other = QPushButton("打开对照报告")
+        self.btn_other.setToolTip("在新窗口中打开跨年度问题所对照的另一年度报告，并选中对应单元格")
         row = QHBoxLayout()
         row.addWidget(self.comment, 1)
-        for b in (self.btn_source, self.btn_fixed, self.btn_clear, self.btn_suggest):
+        for b in (self.btn_source, self.btn_fixed, self.btn_clear, self.btn_suggest, self.btn_other):
             row.addWidget(b)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
@@ -147,6 +159,7 @@ class FindingsPanel(QWidget):
         self.btn_fixed.clicked.connect(lambda: self._verdict(CORRECTED))
         self.btn_clear.clicked.connect(lambda: self._verdict(None))
         self.btn_suggest.clicked.connect(self._suggest)
+        self.btn_other.clicked.connect(self._other)
         self._enable(None)
 
     def set_document(self, doc: ReviewDocument) -> None:
@@ -156,6 +169,10 @@ class FindingsPanel(QWidget):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()          # once: per-edit resizing would cost a frame
+        fm = self.table.fontMetrics()                  # findings may arrive later (cross rules): no "…"
+        for col in (0, 2, 3, 4, 5):
+            need = max(fm.horizontalAdvance(COLUMNS[col]), fm.horizontalAdvance("错误" if col == 0 else "-9999")) + 18
+            self.table.setColumnWidth(col, max(self.table.columnWidth(col), need))
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(VERDICT_COL, self.fontMetrics().horizontalAdvance("国") * 16)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
@@ -215,17 +232,22 @@ class FindingsPanel(QWidget):
             self.finding_selected.emit(f)
 
     def _enable(self, f: Finding | None) -> None:
-        has = f is not None and bool(f.rule.cells)
+        has = f is not None           # text and report-level findings (no cells) take a verdict too
         for b in (self.btn_source, self.btn_fixed, self.btn_clear):
             b.setEnabled(has)
         self.comment.setEnabled(has)
+        self.btn_other.setEnabled(f is not None and f.other_file is not None)
         s = self.suggestion_for(f) if self.model is not None else None
         self.btn_suggest.setEnabled(s is not None)
         if f is None:
             self.detail.setText("在上表选择一条问题以查看详情；F8 / Shift+F8 逐条查看")
             return
         labels = self.doc.report.edition.cell_defs
-        lines = [f.message] + finding_lines(f, lambda k: labels[k].label)[1:]
+        lines = detail_lines(f, lambda k: labels[k].label if k in labels else k)
+        if f.other_file is not None:
+            cells = "、".join(labels[k].label if k in labels else k for k in f.other_cells)
+            lines.append(f"<b>对照报告：</b><a href=\"other\">{html.escape(Path(f.other_file).name)}</a>"
+                         f" · {html.escape(cells)}（点击打开）")
         if s is not None:
             lines.append(f"<b>建议：</b>{s.message}")
         v = self.doc.verdict_of(f)
@@ -242,6 +264,11 @@ class FindingsPanel(QWidget):
         if f is not None:
             self.verdict_requested.emit(key_of(f), code, self.comment.text().strip() if code else "")
             self._enable(f)
+
+    def _other(self) -> None:
+        f = self.current()
+        if f is not None and f.other_file is not None:
+            self.other_requested.emit(f.other_file, tuple(f.other_cells))
 
     def _suggest(self) -> None:
         s = self.suggestion_for(self.current())
