@@ -117,8 +117,12 @@ def read_text_report(path: str | os.PathLike[str], data: bytes,
     return report
 
 
-def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None) -> Report:
-    """Open one report file. Raises LoadError with a Chinese message on any failure."""
+def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None,
+         partial: Callable[[Report], None] | None = None) -> Report:
+    """Open one report file. Raises LoadError with a Chinese message on any failure.
+
+    ``partial`` (optional) receives an early report from readers that can give one (a long scan:
+    its tables before its narrative pages); the returned report is always the complete one."""
     p = Path(path)
     try:
         if not p.exists():
@@ -146,9 +150,12 @@ def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | No
     except ImportError as e:
         raise LoadError(p, f"暂不支持此格式（{p.suffix or module}）：{e}") from e
     try:
+        kwargs = {}
         if progress is not None and "progress" in reader.read.__code__.co_varnames:
-            return reader.read(p, data, progress=progress)
-        return reader.read(p, data)
+            kwargs["progress"] = progress
+        if partial is not None and "partial" in reader.read.__code__.co_varnames:
+            kwargs["partial"] = partial
+        return reader.read(p, data, **kwargs)
     except LoadError:
         raise
     except ExtractionError as e:

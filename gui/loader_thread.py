@@ -22,6 +22,7 @@ class _Cancelled(Exception):
 
 class LoadSignals(QObject):
     progress = Signal(int, int)
+    partial = Signal(object)         # OpenedReview of a long scan whose table pages are done
     loaded = Signal(object)          # OpenedReview
     failed = Signal(str)             # Chinese message
     cancelled = Signal()
@@ -43,9 +44,18 @@ class LoadJob(QRunnable):
             raise _Cancelled()
         self.signals.progress.emit(done, total)
 
+    def _partial(self, report) -> None:
+        if self._cancel.is_set():
+            return
+        try:
+            opened = open_review(report, self.path.resolve(), self.fallback)
+        except Exception:  # the early view is a courtesy; the complete report still comes
+            return
+        self.signals.partial.emit(opened)
+
     def run(self) -> None:
         try:
-            report = load(self.path, progress=self._progress)
+            report = load(self.path, progress=self._progress, partial=self._partial)
             opened = open_review(report, self.path.resolve(), self.fallback)
         except (_Cancelled, Cancelled):
             self.signals.cancelled.emit()

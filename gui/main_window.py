@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.views: dict[str, FormTableView] = {}
         self.chart = None
         self._job: LoadJob | None = None
+        self._partial_of: LoadJob | None = None     # the job whose early report (a scan's tables) is shown
         self._progress: QProgressDialog | None = None
         self.settings = QSettings()
         self.setWindowTitle(f"{APP_TITLE}[*]")
@@ -112,6 +113,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.findings_dock], [230], Qt.Orientation.Vertical)
         self.chart_dock.visibilityChanged.connect(lambda visible: visible and self.ensure_chart())
 
+        self.stop_button = QPushButton("停止识别其余页面")
+        self.stop_button.setToolTip("已显示的表格保持不变；其余页面的文字不再识别")
+        self.stop_button.clicked.connect(self.cancel_loading)
+        self.stop_button.hide()
+        self.statusBar().addPermanentWidget(self.stop_button)
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
 
@@ -307,6 +313,7 @@ class MainWindow(QMainWindow):
         job.select, job.neighbours = tuple(select), neighbours      # type: ignore[attr-defined]
         self._job = job
         job.signals.loaded.connect(lambda opened, job=job: self._on_loaded(job, opened))
+        job.signals.partial.connect(lambda opened, job=job: self._on_partial(job, opened))
         job.signals.failed.connect(lambda msg, job=job: self._on_failed(job, msg))
         job.signals.cancelled.connect(lambda job=job: self._finish_job(job))
         job.signals.progress.connect(self._on_progress)
@@ -318,7 +325,16 @@ class MainWindow(QMainWindow):
         self.show_status(f"正在打开 {Path(path).name} …", 0)
         QThreadPool.globalInstance().start(job)
 
+    def cancel_loading(self) -> None:
+        """Stop reading (the early tables of a long scan stay as they are)."""
+        if self._job is not None:
+            self._job.cancel()
+            self.show_status("已停止识别其余页面" if self._partial_of is self._job else "已取消打开")
+
     def _on_progress(self, done: int, total: int) -> None:
+        if self._progress is None and self._partial_of is self._job and total > 0:
+            self.show_status(f"表格已显示；正在识别其余页面 {done}/{total}…", 0)
+            return
         if self._progress is not None and self._progress.wasCanceled() and self._job is not None:
             self._job.cancel()
             return
@@ -329,6 +345,9 @@ class MainWindow(QMainWindow):
     def _finish_job(self, job: LoadJob) -> bool:
         """True if `job` is the current one (results of superseded or cancelled jobs are dropped)."""
         current = job is self._job and not job._cancel.is_set()
+        if job is self._partial_of:
+            self._partial_of = None
+            self.stop_button.hide()
         if job is self._job:
             self._job = None
             if self._progress is not None:
@@ -346,8 +365,32 @@ class MainWindow(QMainWindow):
         self.show_status(message)
         self.load_failed.emit(message)
 
+    def _on_partial(self, job: LoadJob, opened: OpenedReview) -> None:
+        """A long scan's tables are read: show them now, keep reading the rest in the background."""
+        if job is not self._job or job._cancel.is_set() or not self.maybe_save():
+            return
+        if self._progress is not None:              # the window is usable again: progress moves to
+            self._progress.reset()                  # the status bar, Esc still cancels
+            self._progress.deleteLater()
+            self._progress = None
+        self.set_document(opened, getattr(job, "select", ()))
+        self._partial_of = job
+        self.stop_button.show()
+        self.show_status("表格已显示；正在识别其余页面…", 0)
+
     def _on_loaded(self, job: LoadJob, opened: OpenedReview) -> None:
+        early = self._partial_of is job and self.doc is not None
         if not self._finish_job(job):
+            return
+        if early:
+            # the early report's edits carry over as one undo step; nothing to ask
+            typed = {k: c.value for k, c in self.doc.report.cells.items() if c.edited}
+            self.set_document(opened, (), getattr(job, "neighbours", None))
+            typed = {k: v for k, v in typed.items() if k in self.doc.report.cells
+                     and (not self.doc.report.cells[k].edited or self.doc.report.cells[k].value != v)}
+            if typed:
+                self.undo_stack.push(SetCellsCommand(self.doc, typed, "识别期间所做的修改"))
+            self.show_status("其余页面已识别完毕，报告已更新")
             return
         if not self.maybe_save():
             self.show_status("已取消打开，当前报告保持不变")

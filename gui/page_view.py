@@ -11,6 +11,7 @@ cell (``cell_clicked``). Ctrl+wheel or +/- zooms, 适合宽度 fits the width.
 """
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -142,7 +143,7 @@ class PageView(QWidget):
         self.boxes: dict[str, CellBox] = {}
         self._tops: dict[int, float] = {}
         self._selected: list[str] = []
-        self._report: Report | None = None
+        self._report = lambda: None    # weak: a closed window's page view must not keep its report
 
     # ------------------------------------------------------------------ content
 
@@ -153,7 +154,7 @@ class PageView(QWidget):
         scene = self.view.scene()
         scene.clear()
         self.pages, self.boxes, self._tops, self._selected = [], {}, {}, []
-        self._report = report
+        self._report = weakref.ref(report) if report is not None else (lambda: None)
         if report is None or not report.pages:
             self.info.setText("")
             return
@@ -182,10 +183,11 @@ class PageView(QWidget):
 
     def refresh(self) -> None:
         """Restyle every box from the cells' current state (after an edit settles a doubt)."""
-        if self._report is None:
+        report = self._report()
+        if report is None:
             return
         for key, box in self.boxes.items():
-            cell = self._report.cells[key]
+            cell = report.cells[key]
             selected = key in self._selected
             box.setBrush(QBrush(UNCERTAIN_TINT) if cell.uncertain else QBrush(Qt.BrushStyle.NoBrush))
             box.setPen(QPen(SELECTED_PEN, 2.5) if selected else QPen(BOX_PEN, 0.6))

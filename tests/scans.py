@@ -33,6 +33,7 @@ class ScanOptions:
     seals: int = 1                   # red seals stamped across table digits
     turn: int = 0                    # 0 / 90 / 180 / 270: page scanned sideways or upside down
     pages_turned: tuple[int, ...] = ()   # which pages (0-based) get ``turn``; empty: all
+    filler_pages: int = 0            # extra pages of narrative text (a long report)
 
     @classmethod
     def random(cls, variant: int) -> "ScanOptions":
@@ -98,7 +99,7 @@ def digit_positions(pdf: bytes) -> list[tuple[int, float, float]]:
 
 def make_scan(doc: SeedDoc, options: ScanOptions, variant: int = 0) -> Scan:
     rng = random.Random(variant * 7919 + 17)
-    pdf = build_pdf(doc)
+    pdf = build_pdf(doc, filler_pages=options.filler_pages)
     targets = digit_positions(pdf)
     seals = [rng.choice(targets) for _ in range(options.seals)] if targets else []
     pages = []

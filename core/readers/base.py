@@ -23,6 +23,7 @@ from core.readers.grid import Grid, GridCell  # noqa: F401  (re-exported for the
 from core.readers.structure import apply_structure
 
 Progress = Callable[[int, int], None] | None
+Partial = Callable[[Report], None] | None       # gets the report as far as it is read (long scans)
 
 
 @dataclass

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from core.loader import LoadError
 from core.model import PageInfo, Report
-from core.readers.base import Block, Grid, GridCell, PageMark, Paragraph, Progress, build_report, report_progress
+from core.readers.base import (Block, Grid, GridCell, PageMark, Paragraph, Partial, Progress, build_report,
+                               report_progress)
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–－\s]*$")
 MAX_PAGES = 2000
@@ -195,12 +196,15 @@ def stitch_split_rows(blocks: list[Block]) -> list[Block]:
     return [b for b in out if not (isinstance(b, Grid) and not b.cells)]
 
 
-def read(path: Path, data: bytes, progress: Progress = None) -> Report:
+def read(path: Path, data: bytes, progress: Progress = None, partial: Partial = None) -> Report:
+    """Read a PDF; pages without a text layer are OCR'd. ``partial(report)`` is called once, with
+    the report as far as it is read, when the table pages of a longer scan are done (the rest
+    is narrative): a window can show the tables while the remaining pages are recognised."""
     with _quiet_pdfminer():
-        return _read(path, data, progress)
+        return _read(path, data, progress, partial)
 
 
-def _read(path: Path, data: bytes, progress: Progress) -> Report:
+def _read(path: Path, data: bytes, progress: Progress, partial: Partial = None) -> Report:
     pdf = _open(path, data)
     per_page: dict[int, list[Block]] = {}
     infos: dict[int, PageInfo] = {}
@@ -237,7 +241,28 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
             pdf.close()
         except Exception:  # closing walks the page list again, which a damaged file may break
             pass
-    ocr = _read_scanned(path, data, scanned, progress) if scanned else None
+
+    def assemble(ocr) -> Report:
+        return _assemble(path, total, per_page, dict(infos), scanned, ocr)
+
+    early = None
+    if partial is not None:
+        def early(results, pages) -> None:
+            try:
+                report = assemble((results, pages))
+            except LoadError:
+                return                    # not enough read yet to be a report: wait for the end
+            rest = len(scanned) - len(results)
+            report.notes.insert(0, f"表格所在页已识别完毕，可以先核对；其余{rest}页正在识别，"
+                                   "完成后自动更新（期间所做的修改会保留）")
+            partial(report)
+    ocr = _read_scanned(path, data, scanned, progress, early) if scanned else None
+    return assemble(ocr)
+
+
+def _assemble(path: Path, total: int, per_page: dict[int, list[Block]], infos: dict[int, PageInfo],
+              scanned: list[int], ocr) -> Report:
+    """The report from the text-layer pages and the OCR'd pages read so far."""
     blocks: list[Block] = []
     for i in range(total):
         page_blocks_ = per_page.get(i)
@@ -271,8 +296,12 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
     return report
 
 
-def _read_scanned(path: Path, data: bytes, indices: list[int], progress: Progress):
-    """OCR the pages that have no usable text layer (rasterised with pypdfium2)."""
+def _read_scanned(path: Path, data: bytes, indices: list[int], progress: Progress, early=None):
+    """OCR the pages that have no usable text layer (rasterised with pypdfium2).
+
+    Pages holding ruled tables go first (and the first page, which names the agency and year);
+    when they are done and narrative pages remain, ``early(results, pages)`` lets the caller show
+    the tables before the rest is read."""
     import pypdfium2 as pdfium
 
     from core.readers.scan_reader import OcrPages
@@ -285,10 +314,19 @@ def _read_scanned(path: Path, data: bytes, indices: list[int], progress: Progres
     except Exception as e:
         raise LoadError(path, f"PDF 扫描页无法渲染（{type(e).__name__}: {e}）") from e
     try:
-        for k, i in enumerate(indices):
-            report_progress(progress, k, len(indices), path)
+        order, first = list(indices), len(indices)
+        if early is not None and len(indices) > 2 and not pages.all_cached(i + 1 for i in indices):
+            from core.scan.images import looks_like_table_page
+            tables = [i for i in indices if looks_like_table_page(document, i)]
+            head = sorted(set(tables) | {indices[0]})
+            order = head + [i for i in indices if i not in head]
+            first = len(head) if tables else len(indices)
+        for k, i in enumerate(order):
+            report_progress(progress, k, len(order), path)
             results[i] = pages.page(i + 1, lambda i=i: render_pdf_page(document, i))
-        report_progress(progress, len(indices), len(indices), path)
+            if k + 1 == first < len(order):
+                early(dict(sorted(results.items())), pages)
+        report_progress(progress, len(order), len(order), path)
     finally:
         document.close()
-    return results, pages
+    return dict(sorted(results.items())), pages

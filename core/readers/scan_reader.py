@@ -44,6 +44,9 @@ class OcrPages:
         self.entry.put(result, straight)
         return result
 
+    def all_cached(self, numbers: Iterable[int]) -> bool:
+        return all(n in self.entry.pages for n in numbers)
+
     def info(self, result) -> PageInfo:
         return PageInfo(result.number, result.width, result.height, self.entry.image_path(result), ocr=True)
 

@@ -101,3 +101,19 @@ def render_pdf_page(document, index: int) -> PageImage:
     finally:
         page.close()
     return PageImage(index + 1, rgb, 1.0 / scale)
+
+
+def looks_like_table_page(document, index: int) -> bool:
+    """Whether a PDF page holds a ruled table, judged on a quick low-resolution rendering: enough
+    long horizontal rules stacked on the page (narrative pages have none)."""
+    from core.scan import cleanup, ruling
+
+    try:
+        pil = document[index].render(scale=60 / 72).to_pil().convert("RGB")
+    except Exception:
+        return True                  # cannot tell: read it early rather than late
+    binary = cleanup.binarise(cleanup.grey_without_red(np.asarray(pil)))
+    width = binary.shape[1]
+    rules, _ = ruling.horizontal_rules(binary)
+    long_rules = [r for r in rules if r.x1 - r.x0 >= 0.4 * width]
+    return len(long_rules) >= 4

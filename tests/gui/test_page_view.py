@@ -114,3 +114,46 @@ def test_text_pdf_gets_the_page_view_as_a_second_tab(tmp_path, open_window):
     w.select_cell("apply.new.total")
     assert w.page_view.selected_keys() == ["apply.new.total"]
     assert w.page_view.pages[0].pixmap() is not None          # the PDF page is rendered
+
+
+def test_long_scan_shows_its_tables_first_and_keeps_edits_made_meanwhile(tmp_path, qtbot, monkeypatch):
+    """A 5-page scan (tables on the first two pages, then narrative): the tables appear when their
+    pages are read, the auditor types meanwhile, and the complete report keeps the typed value."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+
+    from gui.main_window import MainWindow
+
+    monkeypatch.setenv("GOV_REPORT_CACHE", str(tmp_path / "fresh-cache"))     # really OCR every page
+    opt = ScanOptions(**{**ScanOptions.random(1).__dict__, "filler_pages": 3})
+    path = tmp_path / "long.pdf"
+    path.write_bytes(make_scan(SeedDoc(SEED), opt, 1).pdf_bytes())
+    w = MainWindow()
+    w.ask_save = lambda: QMessageBox.StandardButton.Discard
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.report_opened, timeout=180000):
+        w.open_file(path)
+    early_pages = len(w.report.pages)
+    assert w._partial_of is not None and w.stop_button.isVisible()
+    assert "正在识别" in w.banner.text()
+    key = "apply.new.total"
+    view = w.views["apply"]
+    w.tabs.setCurrentWidget(view)
+    w.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=3000)
+    view.select_keys([key])
+    qtbot.keyClicks(view, "9")
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "99")
+    assert editor.text() == "999"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=3000)
+    assert w._partial_of is not None, "the rest of the pages were still being read while typing"
+    assert w.report.value(key) == 999
+    with qtbot.waitSignal(w.report_opened, timeout=180000):
+        pass
+    assert len(w.report.pages) > early_pages
+    assert w.report.value(key) == 999 and w.report.cells[key].edited
+    assert not w.stop_button.isVisible()
