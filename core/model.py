@@ -61,6 +61,22 @@ class Reading:
         return out
 
 
+@dataclass(frozen=True)
+class SplitChoice:
+    """A row of run-together digits the balance rules could not pin down: the auditor picks.
+
+    ``candidates`` are the splits the rules allow, each one value per key of ``keys``.
+    """
+
+    table: str
+    row: str
+    label: str
+    keys: tuple[str, ...]
+    raw: str
+    candidates: tuple[tuple[Value, ...], ...]
+    span: tuple[int, int] | None
+
+
 _UNSET = object()
 
 
@@ -137,6 +153,7 @@ class Report:
     source_format: str = "text"
     notes: list[str] = field(default_factory=list)      # report-level remarks, Chinese
     edition_basis: str = ""                             # how the edition was decided
+    splits: list[SplitChoice] = field(default_factory=list)   # ambiguous run-together rows
 
     @classmethod
     def empty(cls, edition: Edition, source_text: str = "", **kw: object) -> "Report":

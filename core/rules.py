@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 
 from core.editions import LEGAL_COLUMNS, Edition, Kind
-from core.model import Report
+from core.model import Report, SplitChoice
 from core.values import NA, Number, Value, format_value, is_number
 
 
@@ -205,6 +205,13 @@ class Checker:
     def recheck(self, key: str) -> list[Finding]:
         """Re-evaluate the rules touching one cell; return the findings whose outcome changed."""
         changed = []
+        if any(key in c.keys for c in self.report.splits):
+            before = {f.rule.id for f in self.report_findings}
+            self.report_findings = _report_level(self.report)
+            after = {f.rule.id: f for f in self.report_findings}
+            changed += [f for i, f in after.items() if i not in before]
+            changed += [Finding(_split_rule(c), Status.OK) for c in self.report.splits
+                        if f"SPLIT:{c.table}.{c.row}" in before - set(after)]
         for rule in self.by_cell.get(key, ()):
             new = evaluate(rule, self.report)
             old = self.findings.get(rule.id)
@@ -264,6 +271,28 @@ def _report_level(report: Report) -> list[Finding]:
             out.append(Finding(ED_YEAR, Status.ERROR, message=(
                 f"{report.year}年度报告应使用{want}年版表格，但报告使用的是{report.edition.key}年版表格"
                 f"（{report.edition_basis}）")))
+    out += split_findings(report)
+    return out
+
+
+def _split_rule(choice: SplitChoice) -> Rule:
+    table = {"active": "表二", "apply": "表三", "review": "表四"}.get(choice.table, choice.table)
+    where = f"「{choice.label.split('（区分')[0]}」行" if choice.table != "review" else ""
+    return Rule(f"SPLIT:{choice.table}.{choice.row}", RuleType.EQUAL, "warning", choice.keys, (),
+                f"{table}{where}数字连写，有{len(choice.candidates)}种拆分都符合勾稽关系，请选定一种")
+
+
+def split_findings(report: Report) -> list[Finding]:
+    """Rows of run-together digits the rules could not pin down, until the auditor settles them."""
+    out = []
+    for choice in report.splits:
+        if not any(report.cells[k].uncertain for k in choice.keys):
+            continue
+        shown = "；".join(f"{i + 1}）" + "|".join(format_value(v) or "空" for v in cand)
+                         for i, cand in enumerate(choice.candidates[:8]))
+        more = f"等{len(choice.candidates)}种" if len(choice.candidates) > 8 else ""
+        out.append(Finding(_split_rule(choice), Status.WARNING, message=(
+            f"原文“{choice.raw}”可拆分为：{shown}{more}（空 = 空白格）")))
     return out
 
 

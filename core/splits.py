@@ -1,0 +1,287 @@
+"""Splitting run-together digits into cells, constrained by the balance rules.
+
+Text that lost its table layout ("一、本年新收政府信息公开申请数量130000013") keeps the digits of
+a row but not where one cell ends and the next begins, nor the blank cells. A row's digits are
+split by search over every way of cutting them into numbers and placing those numbers on the
+row's cells (the others blank), keeping only the ways that satisfy the row's own totals (总计 =
+Σ applicant columns, table 四 group totals). The rows of table 三 are then solved jointly by the
+column rules (一+二 = （七）+四, （七） = Σ results) through domain pruning and, where few
+combinations remain, exact enumeration. Row totals prune first, so a whole report stays in the
+order of milliseconds.
+
+Nothing here decides what to do with the outcome: a row with one surviving split is "inferred",
+one with several is ambiguous and its candidates go to the auditor (``core.flat``).
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.editions import Kind
+from core.values import NA, Value, as_number
+
+ROW_CAP = 400          # more splits than this for one row: too ambiguous to list
+NODE_CAP = 60000       # search nodes per row before giving up
+JOINT_CAP = 20000      # combinations of ambiguous rows enumerated exactly
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of value characters between hard separators, normalised to ASCII.
+
+    ``digits`` may be cut anywhere into several numbers; ``sign`` belongs to the first of them,
+    ``frac`` (decimal places) and ``unit`` to the last. ``na`` marks an explicit not-applicable
+    mark, which is exactly one cell. ``pos[i]`` is the source offset of ``digits[i]``.
+    """
+
+    digits: str
+    pos: tuple[int, ...]
+    start: int                      # source span of the whole piece
+    end: int
+    sign: str = ""
+    frac: str = ""
+    unit: str = ""
+    na: bool = False
+    doubt: str | None = None        # e.g. OCR letters read as digits
+    atomic: bool = False            # thousands-grouped: one number, never cut
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One cell of a split: the value and the source span it came from (None for a blank)."""
+
+    value: Value
+    span: tuple[int, int] | None
+    doubt: str | None = None
+
+
+Split = tuple[Placed, ...]
+
+
+def _number(piece: Piece, o: int, e: int) -> tuple[Value, tuple[int, int]] | None:
+    """The number made of piece digits [o, e), with sign/fraction where it touches the edges."""
+    d = piece.digits[o:e]
+    if len(d) > 1 and d[0] == "0":
+        return None
+    if piece.atomic and (o != 0 or e != len(piece.digits)):
+        return None
+    text = d
+    if o == 0 and piece.sign == "-":
+        text = "-" + text
+    last = e == len(piece.digits)
+    if last and piece.frac:
+        text += "." + piece.frac
+    value: Value = as_number(Decimal(text))
+    if last and piece.unit in ("万", "万元"):
+        value = as_number(Decimal(text) * 10000)
+    start = piece.pos[o] - (1 if o == 0 and piece.sign else 0)
+    end = piece.end if last else piece.pos[e - 1] + 1
+    return value, (start, end)
+
+
+def _min_numbers(piece: Piece, o: int) -> int:
+    if piece.na:
+        return 1
+    d = piece.digits
+    i = o
+    while i < len(d) and d[i] == "0":
+        i += 1
+    return (i - o) + (1 if i < len(d) else 0)
+
+
+def _fits(value: Value, kind: Kind) -> bool:
+    if value is NA or value is None:
+        return True
+    if isinstance(value, Decimal) and kind is not Kind.AMOUNT:
+        return False
+    return not (value < 0 and kind is not Kind.SIGNED)  # type: ignore[operator]
+
+
+def _num(v: Value):
+    return 0 if v is None or v is NA else v
+
+
+def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
+               sums: Sequence[tuple[int, tuple[int, ...]]] = (), cap: int = ROW_CAP) -> list[Split] | None:
+    """Every split of the pieces onto len(kinds) cells that satisfies the row's sums.
+
+    ``sums`` lists (total position, part positions); each total comes after its parts. Blank
+    cells count as 0 in a sum, as the rules do. Returns None when there are more than ``cap``
+    splits or the search is too large to finish: the row is then too ambiguous to list.
+    """
+    k = len(kinds)
+    target_of = {t: parts for t, parts in sums}
+    out: list[Split] = []
+    budget = [NODE_CAP]
+    vals: list[Placed] = []
+    n_pieces = len(pieces)
+
+    # At least this many numbers are still to place from piece p, offset o on: every leading
+    # zero is a number of its own, and every piece needs one.
+    after = [0] * (n_pieces + 1)
+    for q in range(n_pieces - 1, -1, -1):
+        after[q] = after[q + 1] + _min_numbers(pieces[q], 0)
+
+    def numbers_left(p: int, o: int) -> int:
+        if p >= n_pieces:
+            return 0
+        return _min_numbers(pieces[p], o) + after[p + 1]
+
+    def rec(j: int, p: int, o: int) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
+        if j == k:
+            if p == n_pieces:
+                out.append(tuple(vals))
+                if len(out) > cap:
+                    return False
+            return True
+        if numbers_left(p, o) > k - j:
+            return True
+        kind = kinds[j]
+        options: list[tuple[Placed, int, int]] = []
+        if j in target_of:
+            want = sum(_num(vals[i].value) for i in target_of[j])
+            if want == 0:
+                options.append((Placed(None, None), p, o))
+        else:
+            want = None
+            options.append((Placed(None, None), p, o))
+        if p < n_pieces:
+            piece = pieces[p]
+            if piece.na:
+                if want is None or want == 0:
+                    options.append((Placed(NA, (piece.start, piece.end), piece.doubt), p + 1, 0))
+            else:
+                ends = range(o + 1, len(piece.digits) + 1)
+                if want is not None:
+                    w = str(abs(int(want))) if want == int(want) else None
+                    ends = [o + len(w)] if w is not None and o + len(w) <= len(piece.digits) else []
+                for e in ends:
+                    got = _number(piece, o, e)
+                    if got is None:
+                        if piece.digits[o] == "0":
+                            break          # a number cannot start with 0: no longer cut helps
+                        continue
+                    value, span = got
+                    if want is not None and value != want:
+                        continue
+                    if not _fits(value, kind):
+                        continue
+                    nxt = (p + 1, 0) if e == len(piece.digits) else (p, e)
+                    options.append((Placed(value, span, piece.doubt), *nxt))
+        for placed, np_, no in options:
+            vals.append(placed)
+            ok = rec(j + 1, np_, no)
+            vals.pop()
+            if not ok:
+                return False
+        return True
+
+    finished = rec(0, 0, 0)
+    if not finished:
+        return None
+    return out
+
+
+def values_of(split: Split) -> tuple[Value, ...]:
+    return tuple(p.value for p in split)
+
+
+# ------------------------------------------------------------------ joint solving (table 三)
+
+Equation = list[tuple[int, str, int]]     # (coefficient, row key, column index); Σ coef·x = 0
+
+
+def _achievable(terms: list[list], cap: int = 4096) -> set | None:
+    """Every sum one value from each list can make; None when the set grows beyond `cap`."""
+    sums = {0}
+    for values in terms:
+        sums = {s + v for s in sums for v in values}
+        if len(sums) > cap:
+            return None
+    return sums
+
+
+def _domain(cands: list[tuple[Value, ...]], col: int) -> set:
+    return {_num(c[col]) for c in cands}
+
+
+def _satisfiable(eq: Equation, rows: dict[str, list[tuple[Value, ...]]]) -> bool:
+    terms = [[coef * v for v in _domain(rows[r], c)] for coef, r, c in eq]
+    got = _achievable(terms)
+    return got is None or 0 in got
+
+
+def _prune(eqs: list[Equation], rows: dict[str, list[tuple[Value, ...]]]) -> bool:
+    """Drop row candidates no combination of the other rows' values can balance. False if a row empties."""
+    changed = True
+    rounds = 0
+    while changed and rounds < 12:
+        changed = False
+        rounds += 1
+        for eq in eqs:
+            for idx, (coef, r, c) in enumerate(eq):
+                if len(rows[r]) <= 1 and all(len(_domain(rows[r2], c2)) <= 1 for _, r2, c2 in eq):
+                    continue
+                others = [[cf * v for v in _domain(rows[r2], c2)] for i2, (cf, r2, c2) in enumerate(eq) if i2 != idx]
+                got = _achievable(others)
+                if got is None:
+                    continue
+                keep = [cand for cand in rows[r] if -coef * _num(cand[c]) in got]
+                if len(keep) != len(rows[r]):
+                    rows[r] = keep
+                    changed = True
+                    if not keep:
+                        return False
+    return True
+
+
+def _holds(eq: Equation, choice: dict[str, tuple[Value, ...]]) -> bool:
+    return sum(coef * _num(choice[r][c]) for coef, r, c in eq) == 0
+
+
+def solve_joint(rows: dict[str, list[tuple[Value, ...]]], eqs: list[Equation]
+                ) -> tuple[dict[str, list[tuple[Value, ...]]], list[int]]:
+    """Narrow each row's candidates by the column equations.
+
+    Returns the narrowed candidates and the indices of equations that no choice of splits can
+    satisfy (the report itself does not balance there: those are left for the rules to report).
+    When the remaining equations cannot all hold together, each row keeps its row-level splits.
+    """
+    broken = [i for i, eq in enumerate(eqs) if not _satisfiable(eq, rows)]
+    live = [eq for i, eq in enumerate(eqs) if i not in broken]
+    narrowed = {r: list(c) for r, c in rows.items()}
+    if not _prune(live, narrowed):
+        return rows, list(range(len(eqs)))
+    ambiguous = [r for r, c in narrowed.items() if len(c) > 1]
+    size = 1
+    for r in ambiguous:
+        size *= len(narrowed[r])
+    if not ambiguous or size > JOINT_CAP:
+        return narrowed, broken
+    fixed = {r: c[0] for r, c in narrowed.items() if len(c) == 1}
+    touching = [eq for eq in live if any(r in ambiguous for _, r, _ in eq)]
+    seen: dict[str, set[int]] = {r: set() for r in ambiguous}
+    for combo in itertools.product(*[range(len(narrowed[r])) for r in ambiguous]):
+        choice = dict(fixed)
+        choice.update({r: narrowed[r][i] for r, i in zip(ambiguous, combo)})
+        if all(_holds(eq, choice) for eq in touching):
+            for r, i in zip(ambiguous, combo):
+                seen[r].add(i)
+    if any(not s for s in seen.values()):
+        return rows, list(range(len(eqs)))
+    for r in ambiguous:
+        narrowed[r] = [c for i, c in enumerate(narrowed[r]) if i in seen[r]]
+    return narrowed, broken
+
+
+def iter_pinned(cands: Sequence[tuple[Value, ...]]) -> Iterator[tuple[int, bool]]:
+    """For each cell position: is its value the same in every candidate?"""
+    k = len(cands[0])
+    for j in range(k):
+        first = cands[0][j]
+        yield j, all(type(c[j]) is type(first) and c[j] == first for c in cands)
