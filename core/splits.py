@@ -15,7 +15,7 @@ one with several is ambiguous and its candidates go to the auditor (``core.flat`
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -110,81 +110,115 @@ def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
     ``sums`` lists (total position, part positions); each total comes after its parts. Blank
     cells count as 0 in a sum, as the rules do. Returns None when there are more than ``cap``
     splits or the search is too large to finish: the row is then too ambiguous to list.
+
+    The cells fall into segments closed under the sums (table 四's three groups of five); the
+    fillings of a segment from a given place in the digits are searched once and reused.
+    Splits with fewer blank cells come first.
     """
     k = len(kinds)
-    target_of = {t: parts for t, parts in sums}
-    out: list[Split] = []
-    budget = [NODE_CAP]
-    vals: list[Placed] = []
     n_pieces = len(pieces)
-
-    # At least this many numbers are still to place from piece p, offset o on: every leading
-    # zero is a number of its own, and every piece needs one.
+    target_of = {t: parts for t, parts in sums}
+    bounds = [0]
+    for j in range(1, k):
+        if not any(min(parts) < j <= t for t, parts in sums):
+            bounds.append(j)
+    bounds.append(k)
     after = [0] * (n_pieces + 1)
     for q in range(n_pieces - 1, -1, -1):
         after[q] = after[q + 1] + _min_numbers(pieces[q], 0)
 
     def numbers_left(p: int, o: int) -> int:
-        if p >= n_pieces:
-            return 0
-        return _min_numbers(pieces[p], o) + after[p + 1]
+        return 0 if p >= n_pieces else _min_numbers(pieces[p], o) + after[p + 1]
 
-    def rec(j: int, p: int, o: int) -> bool:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return False
-        if j == k:
-            if p == n_pieces:
-                out.append(tuple(vals))
-                if len(out) > cap:
-                    return False
-            return True
-        if numbers_left(p, o) > k - j:
-            return True
-        kind = kinds[j]
-        options: list[tuple[Placed, int, int]] = []
-        if j in target_of:
-            want = sum(_num(vals[i].value) for i in target_of[j])
-            if want == 0:
-                options.append((Placed(None, None), p, o))
-        else:
-            want = None
-            options.append((Placed(None, None), p, o))
-        if p < n_pieces:
+    budget = [NODE_CAP]
+
+    class _Overflow(Exception):
+        pass
+
+    def fillings(seg: int) -> Callable[[int, int], list[tuple[tuple[Placed, ...], int, int]]]:
+        lo, hi = bounds[seg], bounds[seg + 1]
+        out: list[tuple[tuple[Placed, ...], int, int]] = []
+        vals: list[Placed] = []
+
+        def rec(j: int, p: int, o: int) -> None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _Overflow
+            if numbers_left(p, o) > k - j:
+                return
+            if j == hi:
+                out.append((tuple(vals), p, o))
+                return
+            kind = kinds[j]
+            if j in target_of:
+                want = sum(_num(vals[i - lo].value) for i in target_of[j])
+                if want == 0:
+                    vals.append(Placed(None, None))
+                    rec(j + 1, p, o)
+                    vals.pop()
+            else:
+                want = None
+                vals.append(Placed(None, None))
+                rec(j + 1, p, o)
+                vals.pop()
+            if p >= n_pieces:
+                return
             piece = pieces[p]
             if piece.na:
                 if want is None or want == 0:
-                    options.append((Placed(NA, (piece.start, piece.end), piece.doubt), p + 1, 0))
+                    vals.append(Placed(NA, (piece.start, piece.end), piece.doubt))
+                    rec(j + 1, p + 1, 0)
+                    vals.pop()
+                return
+            if want is not None:
+                w = str(abs(int(want))) if want == int(want) else ""
+                ends = [o + len(w)] if w and o + len(w) <= len(piece.digits) else []
             else:
                 ends = range(o + 1, len(piece.digits) + 1)
-                if want is not None:
-                    w = str(abs(int(want))) if want == int(want) else None
-                    ends = [o + len(w)] if w is not None and o + len(w) <= len(piece.digits) else []
-                for e in ends:
-                    got = _number(piece, o, e)
-                    if got is None:
-                        if piece.digits[o] == "0":
-                            break          # a number cannot start with 0: no longer cut helps
-                        continue
-                    value, span = got
-                    if want is not None and value != want:
-                        continue
-                    if not _fits(value, kind):
-                        continue
-                    nxt = (p + 1, 0) if e == len(piece.digits) else (p, e)
-                    options.append((Placed(value, span, piece.doubt), *nxt))
-        for placed, np_, no in options:
-            vals.append(placed)
-            ok = rec(j + 1, np_, no)
-            vals.pop()
-            if not ok:
-                return False
-        return True
+            for e in ends:
+                got = _number(piece, o, e)
+                if got is None:
+                    if piece.digits[o] == "0":
+                        break          # a number cannot start with 0: no longer cut helps
+                    continue
+                value, span = got
+                if (want is not None and value != want) or not _fits(value, kind):
+                    continue
+                vals.append(Placed(value, span, piece.doubt))
+                if e == len(piece.digits):
+                    rec(j + 1, p + 1, 0)
+                else:
+                    rec(j + 1, p, e)
+                vals.pop()
 
-    finished = rec(0, 0, 0)
-    if not finished:
+        def run(p: int, o: int) -> list[tuple[tuple[Placed, ...], int, int]]:
+            out.clear()
+            rec(lo, p, o)
+            return list(out)
+        return run
+
+    runners = [fillings(g) for g in range(len(bounds) - 1)]
+    memo: dict[tuple[int, int, int], list[tuple[Placed, ...]]] = {}
+
+    def suffix(seg: int, p: int, o: int) -> list[tuple[Placed, ...]]:
+        if seg == len(runners):
+            return [()] if p == n_pieces else []
+        key = (seg, p, o)
+        if key not in memo:
+            got: list[tuple[Placed, ...]] = []
+            for fill, p2, o2 in runners[seg](p, o):
+                for rest in suffix(seg + 1, p2, o2):
+                    got.append(fill + rest)
+                    if len(got) > cap:
+                        raise _Overflow
+            memo[key] = got
+        return memo[key]
+
+    try:
+        found = suffix(0, 0, 0)
+    except _Overflow:
         return None
-    return out
+    return sorted(found, key=lambda sp: sum(1 for c in sp if c.value is None))
 
 
 def values_of(split: Split) -> tuple[Value, ...]:
