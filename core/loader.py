@@ -26,6 +26,8 @@ READERS = {
     ".mht": "html_reader",
     ".pdf": "pdf_reader",
     ".xlsx": "xlsx_reader",
+    ".png": "scan_reader", ".jpg": "scan_reader", ".jpeg": "scan_reader", ".tif": "scan_reader",
+    ".tiff": "scan_reader", ".bmp": "scan_reader",
 }
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ""}
 REPORT_SUFFIXES = set(READERS) | TEXT_SUFFIXES - {""}
@@ -52,6 +54,9 @@ class Cancelled(LoadError):
 
 def _sniff(data: bytes) -> str | None:
     """Format by content, for files whose suffix lies or is missing."""
+    from core.scan.images import image_kind
+    if image_kind(data):
+        return "scan_reader"
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf_reader"
@@ -65,8 +70,7 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-_MAGIC = ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"),
-          (b"BM", None), (b"\x7fELF", "程序文件"), (b"MZ", None), (b"Rar!", "RAR 压缩包"),
+_MAGIC = ((b"GIF8", "GIF 图片"), (b"BM", None), (b"\x7fELF", "程序文件"), (b"MZ", None), (b"Rar!", "RAR 压缩包"),
           (b"7z\xbc\xaf", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"))
 
 
@@ -131,10 +135,10 @@ def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | No
         raise LoadError(p, f"读取失败（{e.strerror or e}）") from e
     if not data:
         raise LoadError(p, "文件为空")
-    kind = _binary_kind(data)
-    if kind:
-        raise LoadError(p, f"这是{kind}，不是报告文本，也不是 Word/HTML/PDF 文档")
     module = READERS.get(p.suffix.lower()) or _sniff(data)
+    kind = _binary_kind(data)
+    if kind and module != "scan_reader":
+        raise LoadError(p, f"这是{kind}，不是报告文本，也不是 Word/HTML/PDF 文档或扫描图片")
     if module is None:
         return read_text_report(p, data, progress)
     try:

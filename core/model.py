@@ -142,6 +142,18 @@ class Cell:
         self.typed_at = None
 
 
+@dataclass(frozen=True)
+class PageInfo:
+    """A page of the source as the page view shows it: its size in points and, for a scan, the
+    straightened image the boxes were measured on (None: render the PDF page itself)."""
+
+    number: int                           # 1-based
+    width: float
+    height: float
+    image: str | None = None
+    ocr: bool = False                     # read by OCR (the image is the straightened scan)
+
+
 @dataclass
 class Report:
     source_text: str
@@ -154,6 +166,7 @@ class Report:
     notes: list[str] = field(default_factory=list)      # report-level remarks, Chinese
     edition_basis: str = ""                             # how the edition was decided
     splits: list[SplitChoice] = field(default_factory=list)   # ambiguous run-together rows
+    pages: list[PageInfo] = field(default_factory=list)  # page images for the page view (PDF, scans)
 
     @classmethod
     def empty(cls, edition: Edition, source_text: str = "", **kw: object) -> "Report":

@@ -32,6 +32,13 @@ class GridCell:
     colspan: int = 1
     page: int | None = None
     span: tuple[int, int] | None = None     # offsets of the cell's text in the rendered source
+    # where the cell sits on its page and, for OCR, what the recogniser said (see core.scan)
+    bbox: tuple[float, float, float, float] | None = None    # points, origin top-left
+    how: str = "read"
+    confidence: float | None = None
+    ocr_text: str | None = None
+    doubt: str | None = None
+    alternatives: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[int, int]:
@@ -169,8 +176,48 @@ def build_report(blocks: list[Block], path: str | Path, source_format: str,
     except ExtractionError as e:
         raise LoadError(path, empty_reason if empty_reason else str(e)) from e
     apply_structure(report, grids)
+    attach_evidence(report, grids)
     report.source_format = source_format
     return report
+
+
+def attach_evidence(report: Report, grids: list[Grid]) -> None:
+    """Give every reading the page, box and OCR evidence of the grid cell its span lies in.
+
+    Whichever reading placed the value (structure or text order), its span points into one grid
+    cell; that cell knows where it sits on the page and, for a scan, what the recogniser saw and
+    why it doubts. The doubt joins the reading's own, so an OCR doubt can never be lost.
+    """
+    import bisect
+    import dataclasses
+
+    from core.values import parse_value
+
+    index = sorted(((c.span[0], c.span[1], id(c), c) for g in grids for c in g.cells
+                    if c.span is not None and (c.bbox is not None or c.how != "read")), key=lambda t: t[:2])
+    if not index:
+        return
+    starts = [t[0] for t in index]
+    for cell in report.cells.values():
+        r = cell.reading
+        if r is None or r.span is None:
+            continue
+        i = bisect.bisect_right(starts, r.span[0]) - 1
+        if i < 0:
+            continue
+        start, end, _, gc = index[i]
+        if not (start <= r.span[0] and r.span[1] <= end):
+            continue
+        doubt = "；".join(x for x in dict.fromkeys((r.uncertain, gc.doubt)) if x) or None
+        alts = []
+        for text in gc.alternatives:
+            parsed = parse_value(text, cell.definition.kind, cell.definition.unit)
+            if parsed is not None and parsed.value is not None and parsed.value != r.value and parsed.value not in alts:
+                alts.append(parsed.value)
+        cell.reading = dataclasses.replace(r, uncertain=doubt, how=r.how if r.how != "read" else gc.how,
+                                           page=gc.page, bbox=gc.bbox,
+                                           confidence=gc.confidence, ocr_text=gc.ocr_text,
+                                           alternatives=tuple(alts))
 
 
 # ------------------------------------------------------------------ zip containers (DOCX)

@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.loader import LoadError
-from core.model import Report
+from core.model import PageInfo, Report
 from core.readers.base import Block, Grid, GridCell, PageMark, Paragraph, Progress, build_report, report_progress
 
-NO_TEXT = "此 PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）"
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–－\s]*$")
 MAX_PAGES = 2000
 
@@ -84,7 +83,8 @@ def table_grid(table, page_no: int) -> Grid:
     for (x0, top, x1, bottom), text in boxes:
         c0, c1 = _index(xs, x0), _index(xs, x1)
         r0, r1 = _index(ys, top), _index(ys, bottom)
-        cells.append(GridCell(text, r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), page=page_no))
+        cells.append(GridCell(text, r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), page=page_no,
+                              bbox=(float(x0), float(top), float(x1), float(bottom))))
     cells.sort(key=lambda c: (c.row, c.col))
     return Grid(cells, page=page_no, col_edges=xs[:-1])
 
@@ -202,7 +202,9 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
 
 def _read(path: Path, data: bytes, progress: Progress) -> Report:
     pdf = _open(path, data)
-    blocks: list[Block] = []
+    per_page: dict[int, list[Block]] = {}
+    infos: dict[int, PageInfo] = {}
+    scanned: list[int] = []            # 0-based pages without a usable text layer: read by OCR
     try:
         try:
             pages = pdf.pages
@@ -213,21 +215,16 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
             raise LoadError(path, "PDF 文件中没有页面")
         if total > MAX_PAGES:
             raise LoadError(path, f"PDF 页数过多（{total} 页，上限 {MAX_PAGES} 页）")
-        chars = 0
-        undecodable = 0
-        blank_pages = 0
         for i, page in enumerate(pages):
             report_progress(progress, i, total, path)
             try:
                 n = len(page.chars)
-                chars += n
-                undecodable += sum(1 for c in page.chars if c["text"].startswith("(cid:"))
-                if n == 0:
-                    blank_pages += 1
+                undecodable = sum(1 for c in page.chars if c["text"].startswith("(cid:"))
+                if n == 0 or undecodable > n * 0.5:
+                    scanned.append(i)
                 else:
-                    if i > 0:
-                        blocks.append(PageMark(i + 1))
-                    blocks.extend(page_blocks(page, i + 1))
+                    per_page[i] = page_blocks(page, i + 1)
+                    infos[i] = PageInfo(i + 1, float(page.width), float(page.height))
             except LoadError:
                 raise
             except Exception as e:
@@ -240,19 +237,57 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
             pdf.close()
         except Exception:  # closing walks the page list again, which a damaged file may break
             pass
-    if chars == 0:
-        raise LoadError(path, NO_TEXT)
-    if undecodable > chars * 0.5:
-        raise LoadError(path, "此 PDF 的文字层无法解码（字体缺少字符编码表，提取出的是乱码），需要先做文字识别（OCR）")
+    ocr = _read_scanned(path, data, scanned, progress) if scanned else None
+    blocks: list[Block] = []
+    for i in range(total):
+        page_blocks_ = per_page.get(i)
+        if page_blocks_ is None and ocr is not None and i in ocr[0]:
+            from core.scan.pipeline import page_blocks as scan_blocks
+            page_blocks_ = scan_blocks(ocr[0][i])
+            infos[i] = ocr[1].info(ocr[0][i])
+        if not page_blocks_:
+            continue
+        if blocks or i > 0:
+            blocks.append(PageMark(i + 1))
+        blocks.extend(page_blocks_)
+    if blocks and isinstance(blocks[0], PageMark) and blocks[0].page == 1:
+        blocks = blocks[1:]
     has_tables = any(isinstance(b, Grid) for b in blocks)
-    if blank_pages:
-        reason = (f"未找到政府信息公开年度报告的统计表格；此 PDF 有{blank_pages}页没有文字层（可能是扫描件），"
-                  "这些页需要先做文字识别（OCR）")
+    if scanned:
+        reason = (f"此 PDF 有{len(scanned)}页没有可用的文字层，已做文字识别（OCR），"
+                  "但仍未找到政府信息公开年度报告的统计表格（表二、表三、表四）")
     elif has_tables:
         reason = "PDF 中的表格不是政府信息公开年度报告的统计表（未找到表二、表三、表四）"
     else:
         reason = "PDF 中没有找到政府信息公开年度报告的统计表格（表二、表三、表四）"
-    report = build_report(stitch_split_rows(blocks), path, "pdf", reason)
-    if blank_pages:
-        report.notes.append(f"此 PDF 有{blank_pages}页没有文字层（可能是扫描页），这些页的内容未读取")
+    if not blocks:
+        raise LoadError(path, reason)
+    report = build_report(stitch_split_rows(blocks), path, "pdf (OCR)" if scanned else "pdf", reason)
+    report.pages = [infos[i] for i in sorted(infos)]
+    if ocr is not None:
+        from core.readers.scan_reader import ocr_note
+        report.notes.insert(0, ocr_note(list(ocr[0].values()), ocr[1]))
     return report
+
+
+def _read_scanned(path: Path, data: bytes, indices: list[int], progress: Progress):
+    """OCR the pages that have no usable text layer (rasterised with pypdfium2)."""
+    import pypdfium2 as pdfium
+
+    from core.readers.scan_reader import OcrPages
+    from core.scan.images import render_pdf_page
+
+    pages = OcrPages(path, data, salt="pdf")
+    results = {}
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception as e:
+        raise LoadError(path, f"PDF 扫描页无法渲染（{type(e).__name__}: {e}）") from e
+    try:
+        for k, i in enumerate(indices):
+            report_progress(progress, k, len(indices), path)
+            results[i] = pages.page(i + 1, lambda i=i: render_pdf_page(document, i))
+        report_progress(progress, len(indices), len(indices), path)
+    finally:
+        document.close()
+    return results, pages

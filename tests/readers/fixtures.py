@@ -183,14 +183,28 @@ def build_html(doc: SeedDoc, charset: str | None = "gbk") -> bytes:
 _FONT = None
 
 
+def cjk_font_path() -> Path | None:
+    """A CJK TrueType font: the system's WenQuanYi, else the one the test extras install."""
+    ttc = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    if ttc.exists():
+        return ttc
+    try:
+        import paperang_p2_fonts_cjk
+    except ImportError:
+        return None
+    ttc = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
+    return ttc if ttc.exists() else None
+
+
 def _font() -> str:
+    """The PDF font: an embedded CJK TrueType font, so the pages can be rasterised into scans."""
     global _FONT
     if _FONT is None:
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
         from reportlab.pdfbase.ttfonts import TTFont
-        ttc = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-        if ttc.exists():
+        ttc = cjk_font_path()
+        if ttc is not None:
             pdfmetrics.registerFont(TTFont("WQY", str(ttc), subfontIndex=0))
             _FONT = "WQY"
         else:

@@ -97,12 +97,13 @@ def test_pdf_cli(tmp_path):
 
 # ------------------------------------------------------------------ bad PDFs
 
-def test_pdf_scanned_needs_ocr(tmp_path):
+def test_pdf_scan_without_tables_says_ocr_found_nothing(tmp_path):
+    """An image-only PDF is now read by OCR; a page with no table still gets a reason, not a crash."""
     path = tmp_path / "scan.pdf"
     path.write_bytes(image_only_pdf())
     with pytest.raises(LoadError) as e:
         load(path)
-    assert pdf_reader.NO_TEXT in str(e.value)
+    assert "scan.pdf" in str(e.value) and "文字识别（OCR）" in str(e.value) and "未找到" in str(e.value)
     [line] = cli_check(path)
     assert line["ok"] is False and "OCR" in line["error"]
 
