@@ -17,11 +17,12 @@ it did not, the digits are split by the balance rules (``core.splits``):
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from core.editions import EDITIONS, Edition, Kind, Row
 from core.model import HOW_INFERRED, Reading, Report, SplitChoice
-from core.splits import Piece, Placed, Split, iter_pinned, row_splits, solve_joint, values_of
+from core.splits import Piece, Placed, Split, _fits, _number, iter_pinned, row_splits, solve_joint, values_of
 from core.values import NA, Value, format_value
 
 _WS = frozenset(" \t\n\r\u3000\u00a0\ufeff\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\x0b\x0c")
@@ -270,13 +271,66 @@ class RowJob:
     sums: list[tuple[int, tuple[int, ...]]]
     stretch: Stretch | None
     label_span: tuple[int, int] | None
+    units: list[str | None] = field(default_factory=list)   # each cell's column unit (amounts)
     fixed: list[Placed] | None = None         # read with certainty (delimited or exact count)
-    fixed_doubt: str | None = None
     doubt: str | None = None                  # the row's place in the text is doubtful
     splits: list[Split] | None = None         # candidate splits; None = too many to list
 
 
-def _exact(job: RowJob) -> None:
+def _field_shape(st: Stretch) -> tuple[int, int]:
+    """(fields up to the last one holding a value, all fields counted to the next label)."""
+    cells = st.fields or []
+    core = len(cells)
+    while core and not cells[core - 1]:
+        core -= 1
+    return core, len(cells)
+
+
+def table_overhead(jobs: list[RowJob]) -> int | None:
+    """Delimiters a complete delimited row of this table leaves after its last cell.
+
+    A row whose last cell holds a value shows how many tabs or pipes follow a row (the next
+    label's own, a closing pipe, merged group cells). Only with that known can trailing blank
+    cells be told from delimiters lost between run-together values. The largest count seen is
+    used: lost delimiters only ever lower it.
+    """
+    seen = []
+    for j in jobs:
+        if j.stretch is not None and j.stretch.fields is not None:
+            core, total = _field_shape(j.stretch)
+            if core == len(j.keys):
+                seen.append(total - core)
+    return max(seen) if seen else None
+
+
+def _from_fields(job: RowJob, overhead: int | None) -> list[Placed] | None:
+    """One value per delimited field, when no delimiter can have been lost.
+
+    Delimiters get lost (a portal copy drops a whitespace run), never added. So k fields up to
+    the last value mean k cells for certain. Fewer fields mean trailing blank cells only when
+    the delimiters after the last value cover them and the row's usual trailer, and the row's
+    own totals hold; otherwise two values may have run together ("1\t13" for 1|1|3).
+    """
+    st = job.stretch
+    k = len(job.keys)
+    cells = st.fields or []
+    core, total = _field_shape(st)
+    if core > k or not all(len(c) <= 1 and _whole(c[0]) is not None for c in cells[:core] if c):
+        return None
+    placed = [_placed(c[0], kd, unit) if c else Placed(None, None)
+              for c, kd, unit in zip(cells[:k], job.kinds, job.units)]
+    placed += [Placed(None, None)] * (k - len(placed))
+    if not all(_kind_ok(p.value, kd) for p, kd in zip(placed, job.kinds)):
+        return None
+    if core < k:
+        if overhead is None or total < k + overhead:
+            return None
+        if job.sums and not _sums_hold(job.sums, [p.value for p in placed]):
+            return None
+    return placed
+
+
+def _exact(job: RowJob, overhead: int | None = None) -> None:
     """Cells the text itself delimits: one value per delimited field, or exactly k pieces."""
     st = job.stretch
     k = len(job.keys)
@@ -284,31 +338,30 @@ def _exact(job: RowJob) -> None:
         job.fixed = [Placed(None, None)] * k
         return
     if st.fields is not None:
-        cells = st.fields
-        core = len(cells)
-        while core and not cells[core - 1]:
-            core -= 1
-        if core <= k and all(len(c) <= 1 and _whole(c[0]) is not None for c in cells[:core] if c):
-            placed = []
-            for c in cells[:k]:
-                placed.append(_placed(c[0]) if c else Placed(None, None))
-            placed += [Placed(None, None)] * (k - len(placed))
-            if all(_kind_ok(p.value, kd) for p, kd in zip(placed, job.kinds)):
-                job.fixed = placed
-                return
+        placed = _from_fields(job, overhead)
+        if placed is not None:
+            job.fixed = placed
+            return
     if len(st.pieces) == k and all(_whole(p) is not None for p in st.pieces):
-        placed = [_placed(p) for p in st.pieces]
+        placed = [_placed(p, kd, unit) for p, kd, unit in zip(st.pieces, job.kinds, job.units)]
         if all(_kind_ok(p.value, kd) for p, kd in zip(placed, job.kinds)) and (
                 not job.sums or _sums_hold(job.sums, [p.value for p in placed])):
+            if st.soft and not job.sums:
+                # "5 100 3" may be 5|100|3 or 5100|3 with a blank: the text cannot tell
+                why = f"原文“{st.raw.strip()}”中数字之间只隔一个空格，也可能是一个数被空格隔开（如“1 036”），请核对"
+                placed = [Placed(p.value, p.span, p.doubt or (why if i in st.soft or i + 1 in st.soft else None))
+                          for i, p in enumerate(placed)]
             job.fixed = placed
             return
     if st.soft and len(st.pieces) > k:
-        joined = _join_soft(st)
+        joined, merged = _join_soft(st)
         if len(joined) == k and all(_whole(p) is not None for p in joined):
-            placed = [_placed(p) for p in joined]
-            if all(_kind_ok(p.value, kd) for p, kd in zip(placed, job.kinds)):
-                job.fixed = placed
-                job.fixed_doubt = f"原文“{st.raw.strip()}”中有数字被空格隔开，已按千位分隔连读，请核对"
+            placed = [_placed(p, kd, unit) for p, kd, unit in zip(joined, job.kinds, job.units)]
+            if all(_kind_ok(p.value, kd) for p, kd in zip(placed, job.kinds)) and (
+                    not job.sums or _sums_hold(job.sums, [p.value for p in placed])):
+                why = f"原文“{st.raw.strip()}”中有数字被空格隔开，已按千位分隔连读为一个数，请核对"
+                job.fixed = [Placed(p.value, p.span, p.doubt or (why if i in merged else None))
+                             for i, p in enumerate(placed)]
                 return
 
 
@@ -318,16 +371,20 @@ def _sums_hold(sums, values) -> bool:
     return all(n(values[t]) == sum(n(values[i]) for i in parts) for t, parts in sums)
 
 
-def _join_soft(st: Stretch) -> list[Piece]:
+def _join_soft(st: Stretch) -> tuple[list[Piece], set[int]]:
+    """The pieces with each space-separated group of three digits joined to the number before
+    ("1 036" → 1036); also the indices of the joined pieces."""
     out: list[Piece] = []
+    merged: set[int] = set()
     for i, p in enumerate(st.pieces):
         if i in st.soft and out:
             q = out[-1]
             out[-1] = Piece(q.digits + p.digits, q.pos + p.pos, q.start, p.end, q.sign, p.frac, p.unit,
                             doubt=q.doubt or p.doubt)
+            merged.add(len(out) - 1)
         else:
             out.append(p)
-    return out
+    return out, merged
 
 
 def _whole(p: Piece) -> Value:
@@ -335,23 +392,20 @@ def _whole(p: Piece) -> Value:
         return NA
     if len(p.digits) > 1 and p.digits[0] == "0":
         return None
-    from core.splits import _number
     got = _number(p, 0, len(p.digits))
     return got[0] if got else None
 
 
-def _placed(p: Piece) -> Placed:
+def _placed(p: Piece, kind: Kind | None = None, unit: str | None = None) -> Placed:
     if p.na:
         return Placed(NA, (p.start, p.end), p.doubt)
-    from core.splits import _number
-    got = _number(p, 0, len(p.digits))
+    got = _number(p, 0, len(p.digits), kind, unit)
     if got is None:
-        return Placed(None, (p.start, p.end), f"无法读取“{p.digits}”")
+        return Placed(None, (p.start, p.end), f"无法读取“{p.digits}{p.unit}”")
     return Placed(got[0], (p.start, p.end), p.doubt)
 
 
 def _kind_ok(v: Value, kind: Kind) -> bool:
-    from core.splits import _fits
     return _fits(v, kind)
 
 
@@ -360,18 +414,18 @@ def _solve_rows(jobs: list[RowJob]) -> None:
         if job.fixed is not None or job.stretch is None:
             continue
         pieces = job.stretch.pieces
-        splits = row_splits(pieces, job.kinds, job.sums)
+        splits = row_splits(pieces, job.kinds, job.sums, units=job.units)
         if splits == [] and job.stretch.soft:
-            splits = row_splits(_join_soft(job.stretch), job.kinds, job.sums)
+            splits = row_splits(_join_soft(job.stretch)[0], job.kinds, job.sums, units=job.units)
         if splits == [] and job.sums:
             # The row's own total does not hold on any split: the report is wrong here; list
             # what the digits allow without the total so the rules can flag it.
-            splits = row_splits(pieces, job.kinds, ())
+            splits = row_splits(pieces, job.kinds, (), units=job.units)
         job.splits = splits
 
 
-def _column_equations(edition: Edition, rows: dict[str, list]) -> list[list[tuple[int, str, int]]]:
-    """Table 三's column rules (T3-RESULT, T3-BAL) over the rows that have candidates."""
+def _column_equations(edition: Edition, rows: Collection[str]) -> list[list[tuple[int, str, int]]]:
+    """Table 三's column rules (T3-RESULT, T3-BAL) over the rows found in the text."""
     block = edition.table("apply").blocks[0]
     cols = [c.key for c in block.columns]
     results = [f"apply.{r.key}" for r in block.rows if r.group and r.key != "handled_total"]
@@ -386,28 +440,55 @@ def _column_equations(edition: Edition, rows: dict[str, list]) -> list[list[tupl
 
 
 def _solve_table3(edition: Edition, jobs: list[RowJob]) -> bool:
-    """Narrow table 三's row splits by its column rules. False when the report does not balance."""
+    """Narrow table 三's row splits by its column rules. False when the report does not balance.
+
+    Rows too ambiguous on their own (None) are split again once the column rules leave their
+    cells few values.
+    """
     by_name = {j.name: j for j in jobs}
-    rows: dict[str, list[tuple[Value, ...]]] = {}
+    rows: dict[str, list[tuple[Value, ...]] | None] = {}
     lookup: dict[str, dict[tuple, Split]] = {}
+
+    def remember(name: str, cands: list[Split]) -> list[tuple[Value, ...]]:
+        table = lookup.setdefault(name, {})
+        out = []
+        for s in cands:
+            key = _vkey(values_of(s))
+            if key not in table:
+                table[key] = s
+            out.append(values_of(s))
+        return _unique(out)
+
     for j in jobs:
         if j.fixed is not None:
-            cands: list[Split] = [tuple(j.fixed)]
+            rows[j.name] = remember(j.name, [tuple(j.fixed)])
         elif j.splits:
-            cands = list(j.splits)
-        else:
-            continue            # no usable split: the rules touching this row say nothing here
-        lookup[j.name] = {}
-        for s in cands:
-            lookup[j.name].setdefault(_vkey(values_of(s)), s)
-        rows[j.name] = [values_of(s) for s in lookup[j.name].values()]
+            rows[j.name] = remember(j.name, j.splits)
+        elif j.splits is None and j.stretch is not None and j.stretch.pieces:
+            rows[j.name] = None          # too many on its own: the column rules may cut it
+        # [] : no split at all; the rules touching this row say nothing here
+
+    def resplit(name: str, allowed: dict[int, set]) -> list[tuple[Value, ...]] | None:
+        j = by_name[name]
+        got = row_splits(j.stretch.pieces, j.kinds, j.sums, units=j.units, allowed=allowed)
+        if got == [] and j.stretch.soft:
+            got = row_splits(_join_soft(j.stretch)[0], j.kinds, j.sums, units=j.units, allowed=allowed)
+        return None if got is None else remember(name, got)
+
     eqs = _column_equations(edition, rows)
-    narrowed, broken = solve_joint(rows, eqs)
+    narrowed, broken = solve_joint(rows, eqs, resplit)
     for name, cands_v in narrowed.items():
         j = by_name[name]
         if j.fixed is None:
-            j.splits = [lookup[name][_vkey(c)] for c in cands_v]
+            j.splits = None if cands_v is None else [lookup[name][_vkey(c)] for c in cands_v]
     return not broken
+
+
+def _unique(values: list[tuple[Value, ...]]) -> list[tuple[Value, ...]]:
+    seen: dict[tuple, tuple[Value, ...]] = {}
+    for v in values:
+        seen.setdefault(_vkey(v), v)
+    return list(seen.values())
 
 
 def _vkey(values: tuple[Value, ...]) -> tuple:
@@ -427,7 +508,7 @@ def _apply(report: Report, job: RowJob, consistent: bool) -> SplitChoice | None:
     if job.fixed is not None:
         for key, p in zip(job.keys, job.fixed):
             report.cells[key].reading = Reading(p.value, _raw_at(report, p.span), p.span or whole,
-                                                p.doubt or job.fixed_doubt or job.doubt)
+                                                p.doubt or job.doubt)
         return None
     splits = job.splits
     if not splits:
@@ -439,7 +520,8 @@ def _apply(report: Report, job: RowJob, consistent: bool) -> SplitChoice | None:
     cands = tuple(values_of(s) for s in splits)
     if len(splits) == 1:
         s = splits[0]
-        note = "按本行合计拆分（表内其他勾稽关系不成立）" if not consistent else "按勾稽关系唯一拆分"
+        note = ("按本行合计及仍成立的勾稽关系拆分（本表有勾稽关系不成立，见问题清单）" if not consistent
+                else "按勾稽关系唯一拆分")
         why = f"原文数字连写为“{raw}”，{note}为 {_fmt_split(cands[0])}（推算），请核对"
         for key, p in zip(job.keys, s):
             report.cells[key].reading = Reading(p.value, _raw_at(report, p.span), p.span or whole,
@@ -544,8 +626,9 @@ def read_flat(text: str, year: int | None, agency: str | None, fallback: Edition
     if t4 >= 0:
         _review_job(flat, report, t4, jobs["review"])
     for js in jobs.values():
+        overhead = table_overhead(js)
         for j in js:
-            _exact(j)
+            _exact(j, overhead)
     all_jobs = [j for js in jobs.values() for j in js]
     _solve_rows(all_jobs)
     consistent = _solve_table3(edition, jobs["apply"])
@@ -588,7 +671,7 @@ def _row_jobs(flat: Flat, report: Report, table: str, hits: list[RowHit], stop: 
             a = b = a      # "2020年": prose, not this row's values
         st = _stretch(flat, a, b, signed)
         out.append(RowJob(table, f"{table}.{h.row.key}", h.row.label, keys, kinds, _sums_for(table, cols), st,
-                          flat.span(h.start, h.end)))
+                          flat.span(h.start, h.end), units=[c.unit for c in block.columns]))
         stray = _stray_digits(flat.text[max(a, b):nxt])
         if stray:
             why = f"“{h.row.label.split('（区分')[0]}”一行之后有未归属的数字“{stray}”，行可能被断开或错位，请核对原文"
@@ -658,4 +741,5 @@ def _review_job(flat: Flat, report: Report, t4: int, out: list[RowJob]) -> None:
         cells = st.fields
         first = next((n for n, c in enumerate(cells) if c), 0)
         st.fields = cells[first:]
-    out.append(RowJob("review", "review", "表四", keys, kinds, sums, st, flat.span(t4, t4 + 4)))
+    out.append(RowJob("review", "review", "表四", keys, kinds, sums, st, flat.span(t4, t4 + 4),
+                      units=[None] * len(keys)))

@@ -15,12 +15,12 @@ one with several is ambiguous and its candidates go to the auditor (``core.flat`
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from core.editions import Kind
-from core.values import NA, Value, as_number
+from core.values import NA, UNIT_FACTORS, Value, as_number
 
 ROW_CAP = 400          # more splits than this for one row: too ambiguous to list
 NODE_CAP = 60000       # search nodes per row before giving up
@@ -60,8 +60,13 @@ class Placed:
 Split = tuple[Placed, ...]
 
 
-def _number(piece: Piece, o: int, e: int) -> tuple[Value, tuple[int, int]] | None:
-    """The number made of piece digits [o, e), with sign/fraction where it touches the edges."""
+def _number(piece: Piece, o: int, e: int, kind: Kind | None = None,
+            unit: str | None = None) -> tuple[Value, tuple[int, int]] | None:
+    """The number made of piece digits [o, e), with sign/fraction where it touches the edges.
+
+    A unit written after the digits ("100万") belongs to the last number and only an amount
+    cell may carry it; the value is converted to the column's unit (``unit``, default 元).
+    """
     d = piece.digits[o:e]
     if len(d) > 1 and d[0] == "0":
         return None
@@ -73,9 +78,12 @@ def _number(piece: Piece, o: int, e: int) -> tuple[Value, tuple[int, int]] | Non
     last = e == len(piece.digits)
     if last and piece.frac:
         text += "." + piece.frac
-    value: Value = as_number(Decimal(text))
-    if last and piece.unit in ("万", "万元"):
-        value = as_number(Decimal(text) * 10000)
+    number = Decimal(text)
+    if last and piece.unit in UNIT_FACTORS:
+        if kind is not None and kind is not Kind.AMOUNT:
+            return None
+        number = number * UNIT_FACTORS[piece.unit] / UNIT_FACTORS[unit or "元"]
+    value: Value = as_number(number)
     start = piece.pos[o] - (1 if o == 0 and piece.sign else 0)
     end = piece.end if last else piece.pos[e - 1] + 1
     return value, (start, end)
@@ -104,8 +112,13 @@ def _num(v: Value):
 
 
 def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
-               sums: Sequence[tuple[int, tuple[int, ...]]] = (), cap: int = ROW_CAP) -> list[Split] | None:
+               sums: Sequence[tuple[int, tuple[int, ...]]] = (), cap: int = ROW_CAP,
+               units: Sequence[str | None] | None = None,
+               allowed: Mapping[int, set] | None = None) -> list[Split] | None:
     """Every split of the pieces onto len(kinds) cells that satisfies the row's sums.
+
+    ``allowed`` restricts cells to the values the table's column rules leave them (blank
+    counting as 0), when the rows around have already been pinned.
 
     ``sums`` lists (total position, part positions); each total comes after its parts. Blank
     cells count as 0 in a sum, as the rules do. Returns None when there are more than ``cap``
@@ -116,6 +129,8 @@ def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
     Splits with fewer blank cells come first.
     """
     k = len(kinds)
+    units = units or [None] * k
+    allowed = allowed or {}
     n_pieces = len(pieces)
     target_of = {t: parts for t, parts in sums}
     bounds = [0]
@@ -150,22 +165,27 @@ def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
                 out.append((tuple(vals), p, o))
                 return
             kind = kinds[j]
+            only = allowed.get(j)
+            zero_ok = only is None or 0 in only
             if j in target_of:
                 want = sum(_num(vals[i - lo].value) for i in target_of[j])
+                if only is not None and want not in only:
+                    return
                 if want == 0:
                     vals.append(Placed(None, None))
                     rec(j + 1, p, o)
                     vals.pop()
             else:
                 want = None
-                vals.append(Placed(None, None))
-                rec(j + 1, p, o)
-                vals.pop()
+                if zero_ok:
+                    vals.append(Placed(None, None))
+                    rec(j + 1, p, o)
+                    vals.pop()
             if p >= n_pieces:
                 return
             piece = pieces[p]
             if piece.na:
-                if want is None or want == 0:
+                if (want is None or want == 0) and zero_ok:
                     vals.append(Placed(NA, (piece.start, piece.end), piece.doubt))
                     rec(j + 1, p + 1, 0)
                     vals.pop()
@@ -176,13 +196,15 @@ def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
             else:
                 ends = range(o + 1, len(piece.digits) + 1)
             for e in ends:
-                got = _number(piece, o, e)
+                got = _number(piece, o, e, kind, units[j])
                 if got is None:
                     if piece.digits[o] == "0":
                         break          # a number cannot start with 0: no longer cut helps
                     continue
                 value, span = got
                 if (want is not None and value != want) or not _fits(value, kind):
+                    continue
+                if only is not None and value not in only:
                     continue
                 vals.append(Placed(value, span, piece.doubt))
                 if e == len(piece.digits):
@@ -278,39 +300,93 @@ def _holds(eq: Equation, choice: dict[str, tuple[Value, ...]]) -> bool:
     return sum(coef * _num(choice[r][c]) for coef, r, c in eq) == 0
 
 
-def solve_joint(rows: dict[str, list[tuple[Value, ...]]], eqs: list[Equation]
-                ) -> tuple[dict[str, list[tuple[Value, ...]]], list[int]]:
+Resplit = Callable[[str, dict[int, set]], "list[tuple[Value, ...]] | None"]
+
+
+def _fallback(rows, eqs):
+    return dict(rows), list(range(len(eqs)))
+
+
+def solve_joint(rows: dict[str, list[tuple[Value, ...]] | None], eqs: list[Equation],
+                resplit: Resplit | None = None
+                ) -> tuple[dict[str, list[tuple[Value, ...]] | None], list[int]]:
     """Narrow each row's candidates by the column equations.
+
+    ``rows`` maps a row to its candidate value tuples, or None when the row alone allows too
+    many splits to list. Such a row is split again (``resplit``) once the other rows of an
+    equation are pinned enough to leave its cell a few values: the rule then does the cutting.
 
     Returns the narrowed candidates and the indices of equations that no choice of splits can
     satisfy (the report itself does not balance there: those are left for the rules to report).
     When the remaining equations cannot all hold together, each row keeps its row-level splits.
     """
-    broken = [i for i, eq in enumerate(eqs) if not _satisfiable(eq, rows)]
-    live = [eq for i, eq in enumerate(eqs) if i not in broken]
-    narrowed = {r: list(c) for r, c in rows.items()}
-    if not _prune(live, narrowed):
-        return rows, list(range(len(eqs)))
-    ambiguous = [r for r, c in narrowed.items() if len(c) > 1]
+    cands: dict[str, list[tuple[Value, ...]] | None] = {
+        r: (list(c) if c is not None else None) for r, c in rows.items()}
+    allowed: dict[str, dict[int, set]] = {r: {} for r in rows}
+    broken: set[int] = set()
+    for _round in range(40):
+        progress = False
+        for i, eq in enumerate(eqs):
+            if i in broken:
+                continue
+            unknown = [t for t in eq if cands[t[1]] is None]
+            if not unknown:
+                if not _satisfiable(eq, cands):          # type: ignore[arg-type]
+                    broken.add(i)
+                    progress = True
+                continue
+            if len(unknown) > 1 or resplit is None:
+                continue
+            coef, r, c = unknown[0]
+            others = _achievable([[cf * v for v in _domain(cands[r2], c2)]    # type: ignore[arg-type]
+                                  for cf, r2, c2 in eq if (cf, r2, c2) != (coef, r, c)])
+            if others is None:
+                continue
+            values = {-s * coef for s in others}
+            current = allowed[r].get(c)
+            narrowed = values if current is None else current & values
+            if narrowed == current:
+                continue
+            trial = dict(allowed[r])
+            trial[c] = narrowed
+            got = resplit(r, trial)
+            if got == []:
+                broken.add(i)            # no split of this row's digits makes the rule hold
+            else:
+                allowed[r] = trial
+                cands[r] = got
+            progress = True
+        known = {r: c for r, c in cands.items() if c is not None}
+        live = [eq for i, eq in enumerate(eqs) if i not in broken and all(t[1] in known for t in eq)]
+        before = {r: len(c) for r, c in known.items()}
+        if not _prune(live, known):
+            return _fallback(rows, eqs)
+        cands.update(known)
+        if any(len(known[r]) != n for r, n in before.items()):
+            progress = True
+        if not progress:
+            break
+    known = {r: c for r, c in cands.items() if c is not None}
+    live = [eq for i, eq in enumerate(eqs) if i not in broken and all(t[1] in known for t in eq)]
+    ambiguous = [r for r, c in known.items() if len(c) > 1 and any(r == t[1] for eq in live for t in eq)]
     size = 1
     for r in ambiguous:
-        size *= len(narrowed[r])
-    if not ambiguous or size > JOINT_CAP:
-        return narrowed, broken
-    fixed = {r: c[0] for r, c in narrowed.items() if len(c) == 1}
-    touching = [eq for eq in live if any(r in ambiguous for _, r, _ in eq)]
-    seen: dict[str, set[int]] = {r: set() for r in ambiguous}
-    for combo in itertools.product(*[range(len(narrowed[r])) for r in ambiguous]):
-        choice = dict(fixed)
-        choice.update({r: narrowed[r][i] for r, i in zip(ambiguous, combo)})
-        if all(_holds(eq, choice) for eq in touching):
-            for r, i in zip(ambiguous, combo):
-                seen[r].add(i)
-    if any(not s for s in seen.values()):
-        return rows, list(range(len(eqs)))
-    for r in ambiguous:
-        narrowed[r] = [c for i, c in enumerate(narrowed[r]) if i in seen[r]]
-    return narrowed, broken
+        size *= len(known[r])
+    if ambiguous and size <= JOINT_CAP:
+        fixed = {r: c[0] for r, c in known.items() if len(c) == 1}
+        touching = [eq for eq in live if any(t[1] in ambiguous for t in eq)]
+        seen: dict[str, set[int]] = {r: set() for r in ambiguous}
+        for combo in itertools.product(*[range(len(known[r])) for r in ambiguous]):
+            choice = dict(fixed)
+            choice.update({r: known[r][i] for r, i in zip(ambiguous, combo)})
+            if all(_holds(eq, choice) for eq in touching):
+                for r, i in zip(ambiguous, combo):
+                    seen[r].add(i)
+        if any(not s for s in seen.values()):
+            return _fallback(rows, eqs)
+        for r in ambiguous:
+            cands[r] = [c for i, c in enumerate(known[r]) if i in seen[r]]
+    return cands, sorted(broken)
 
 
 def iter_pinned(cands: Sequence[tuple[Value, ...]]) -> Iterator[tuple[int, bool]]:
