@@ -15,7 +15,7 @@ one with several is ambiguous and its candidates go to the auditor (``core.flat`
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -72,10 +72,15 @@ def _number(piece: Piece, o: int, e: int, kind: Kind | None = None,
         return None
     if piece.atomic and (o != 0 or e != len(piece.digits)):
         return None
+    last = e == len(piece.digits)
+    if not (last and (piece.frac or piece.unit)):          # a plain whole number: the usual case
+        v = int(d)
+        if o == 0 and piece.sign == "-":
+            v = -v
+        return v, (piece.pos[o] - (1 if o == 0 and piece.sign else 0), piece.end if last else piece.pos[e - 1] + 1)
     text = d
     if o == 0 and piece.sign == "-":
         text = "-" + text
-    last = e == len(piece.digits)
     if last and piece.frac:
         text += "." + piece.frac
     number = Decimal(text)
@@ -111,133 +116,239 @@ def _num(v: Value):
     return 0 if v is None or v is NA else v
 
 
+def _sum_bounds(pieces: Sequence[Piece], cells: int) -> tuple[list[list[float]], list[list[float]]] | tuple[None, None]:
+    """Least and most the first L digits can add up to when cut into at most c numbers.
+
+    ``lowest[L][c]`` / ``highest[L][c]`` over every prefix of the row's digits (pieces never
+    joined, no number starting with 0, an NA mark counting 0): run-together digits cut into
+    few cells cannot make a small total, nor many cells a large one. (None, None) when a piece
+    has a sign, decimals or a unit: sums are over plain counts.
+    """
+    if any(pc.sign or pc.frac or pc.unit for pc in pieces):
+        return None, None
+    inf = float("inf")
+    lowest = [[0.0] * (cells + 1)]
+    highest = [[0.0] * (cells + 1)]
+    for pc in pieces:
+        base = len(lowest) - 1
+        if pc.na:
+            lowest.append([inf] + [lowest[base][c - 1] for c in range(1, cells + 1)])
+            highest.append([-inf] + [highest[base][c - 1] for c in range(1, cells + 1)])
+            continue
+        d = pc.digits
+        for e in range(1, len(d) + 1):
+            lo_row = [inf] * (cells + 1)
+            hi_row = [-inf] * (cells + 1)
+            for st in range(e):
+                if e - st > 1 and d[st] == "0":
+                    continue
+                v = int(d[st:e])
+                lo_prev, hi_prev = lowest[base + st], highest[base + st]
+                for c in range(1, cells + 1):
+                    if lo_prev[c - 1] + v < lo_row[c]:
+                        lo_row[c] = lo_prev[c - 1] + v
+                    if hi_prev[c - 1] + v > hi_row[c]:
+                        hi_row[c] = hi_prev[c - 1] + v
+            lowest.append(lo_row)
+            highest.append(hi_row)
+    return lowest, highest
+
+
+class _Overflow(Exception):
+    """The search grew beyond its budget: the row is too ambiguous to list."""
+
+
 def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
                sums: Sequence[tuple[int, tuple[int, ...]]] = (), cap: int = ROW_CAP,
                units: Sequence[str | None] | None = None,
                allowed: Mapping[int, set] | None = None) -> list[Split] | None:
     """Every split of the pieces onto len(kinds) cells that satisfies the row's sums.
 
+    ``sums`` lists (total position, part positions); each total comes after its parts, and the
+    parts of a sum never go below 0. Blank cells count as 0 in a sum, as the rules do.
     ``allowed`` restricts cells to the values the table's column rules leave them (blank
-    counting as 0), when the rows around have already been pinned.
+    counting as 0), once the rows around are pinned. Returns None when there are more than
+    ``cap`` splits or the search is too large to finish: the row is too ambiguous to list.
 
-    ``sums`` lists (total position, part positions); each total comes after its parts. Blank
-    cells count as 0 in a sum, as the rules do. Returns None when there are more than ``cap``
-    splits or the search is too large to finish: the row is then too ambiguous to list.
-
-    The cells fall into segments closed under the sums (table 四's three groups of five); the
-    fillings of a segment from a given place in the digits are searched once and reused.
-    Splits with fewer blank cells come first.
+    The search runs from the right: a total is met before its parts, so what is left of it
+    bounds the parts still to place (``_sum_bounds``: the least and most the digits to the
+    left can add up to in so many cells) and fixes the leftmost part outright. A state is
+    (cell, digits left, what is left of each total); many ways of placing blanks reach the same
+    state, so each state's fillings are found once and shared: blank cells, which vanish in
+    run-together text, multiply the splits but not the work. The cells fall into segments
+    closed under the sums (table 四's three groups of five). Splits with fewer blanks first.
     """
     k = len(kinds)
     units = units or [None] * k
     allowed = allowed or {}
-    n_pieces = len(pieces)
-    target_of = {t: parts for t, parts in sums}
+    # Positions are counted in digits from the row's start; an NA mark is one "digit".
+    width = [1 if pc.na else len(pc.digits) for pc in pieces]
+    first = [0]
+    for w in width:
+        first.append(first[-1] + w)
+    total_width = first[-1]
+    piece_at = [0] * (total_width + 1)         # the piece holding the digit just left of L
+    for q, w in enumerate(width):
+        for L in range(first[q] + 1, first[q] + w + 1):
+            piece_at[L] = q
+    needed = [0] * (total_width + 1)           # fewest numbers the first L digits make
+    for L in range(1, total_width + 1):
+        q = piece_at[L]
+        pc = pieces[q]
+        if pc.na:
+            needed[L] = needed[first[q]] + 1
+            continue
+        head = pc.digits[:L - first[q]]
+        zeros = len(head) - len(head.lstrip("0"))
+        needed[L] = needed[first[q]] + zeros + (1 if len(head) > zeros else 0)
     bounds = [0]
     for j in range(1, k):
         if not any(min(parts) < j <= t for t, parts in sums):
             bounds.append(j)
     bounds.append(k)
-    after = [0] * (n_pieces + 1)
-    for q in range(n_pieces - 1, -1, -1):
-        after[q] = after[q + 1] + _min_numbers(pieces[q], 0)
+    lowest, highest = _sum_bounds(pieces, k)
+    if lowest is None:                         # signs or decimals: only "no more than the digits"
+        most = [0] * (total_width + 1)
+        for L in range(1, total_width + 1):
+            q = piece_at[L]
+            pc = pieces[q]
+            head = int(pc.digits[:L - first[q]]) + 1 if pc.digits else 0
+            most[L] = most[first[q]] + head
+        lowest = [[0.0] * (k + 1) for _ in range(total_width + 1)]
+        highest = [[float(m)] * (k + 1) for m in most]
+    numbers: dict[tuple[int, int, int], tuple[Value, tuple[int, int]] | None] = {}
 
-    def numbers_left(p: int, o: int) -> int:
-        return 0 if p >= n_pieces else _min_numbers(pieces[p], o) + after[p + 1]
+    def number(st: int, L: int, j: int) -> tuple[Value, tuple[int, int]] | None:
+        key = (st, L, j)
+        if key not in numbers:
+            q = piece_at[L]
+            got = _number(pieces[q], st - first[q], L - first[q], kinds[j], units[j])
+            numbers[key] = got if got is not None and _fits(got[0], kinds[j]) else None
+        return numbers[key]
 
     budget = [NODE_CAP]
+    wide = cap * 50            # fillings kept per state inside a segment
+    blank = Placed(None, None)
 
-    class _Overflow(Exception):
-        pass
+    def segment(lo: int, hi: int) -> Callable[[int], list[tuple[tuple[Placed, ...], int]]]:
+        own = [(t, parts) for t, parts in sums if lo <= t < hi]
+        feeds = {j: tuple(i for i, (_t, parts) in enumerate(own) if j in parts) for j in range(lo, hi)}
+        total_of = {t: i for i, (t, _parts) in enumerate(own)}
+        closes = {j: tuple(i for i, (_t, parts) in enumerate(own) if min(parts) == j) for j in range(lo, hi)}
+        # the sums every cell lo..j feeds: in the first segment all digits left go to those cells
+        covers = {j: tuple(i for i, (_t, parts) in enumerate(own) if lo == 0 and set(range(j + 1)) <= set(parts))
+                  for j in range(lo, hi)}
+        # two totals whose parts differ only by the row's first cell (总计 and 法人或其他组织小计):
+        # once both are placed, that cell's value is their difference, read at the row's start
+        heads = [(a, b) for a, (_t, pa) in enumerate(own) for b, (_t2, pb) in enumerate(own)
+                 if lo == 0 and set(pb) < set(pa) and set(pa) - set(pb) == {0}]
+        lead = pieces[0].digits if pieces and not pieces[0].na else ""
+        memo: dict[tuple, list[tuple[tuple[Placed, ...], int]]] = {}
 
-    def fillings(seg: int) -> Callable[[int, int], list[tuple[tuple[Placed, ...], int, int]]]:
-        lo, hi = bounds[seg], bounds[seg + 1]
-        out: list[tuple[tuple[Placed, ...], int, int]] = []
-        vals: list[Placed] = []
+        def head_fits(rem: tuple) -> bool:
+            for a, b in heads:
+                if rem[a] is not None and rem[b] is not None:
+                    d = rem[a] - rem[b]
+                    if d < 0 or (d > 0 and not lead.startswith(str(d))):
+                        return False
+            return True
 
-        def rec(j: int, p: int, o: int) -> None:
+        def options(j: int, L: int, want: int | None) -> list[tuple[Placed, int]]:
+            """Each way cell j can take the digits ending at L: its reading, and where the rest ends."""
+            only = allowed.get(j)
+            zero_ok = (want is None or want == 0) and (only is None or 0 in only)
+            out: list[tuple[Placed, int]] = [(blank, L)] if zero_ok else []
+            if L == 0:
+                return out
+            q = piece_at[L]
+            pc = pieces[q]
+            if pc.na:
+                if zero_ok:
+                    out.append((Placed(NA, (pc.start, pc.end), pc.doubt), L - 1))
+                return out
+            if want is not None:
+                w = len(str(abs(int(want)))) if want == int(want) else 0
+                starts: Iterable[int] = [L - w] if w and L - w >= first[q] else []
+            else:
+                starts = range(L - 1, first[q] - 1, -1)
+            for st in starts:
+                got = number(st, L, j)
+                if got is None:
+                    continue
+                value, span = got
+                if (want is not None and value != want) or (only is not None and value not in only):
+                    continue
+                out.append((Placed(value, span, pc.doubt), st))
+            return out
+
+        def rec(j: int, L: int, rem: tuple) -> list[tuple[tuple[Placed, ...], int]]:
+            """Fillings of cells lo..j from the first L digits; ``rem``: what each total still lacks."""
+            key = (j, L, rem)
+            hit = memo.get(key)
+            if hit is not None:
+                return hit
             budget[0] -= 1
             if budget[0] < 0:
                 raise _Overflow
-            if numbers_left(p, o) > k - j:
-                return
-            if j == hi:
-                out.append((tuple(vals), p, o))
-                return
-            kind = kinds[j]
-            only = allowed.get(j)
-            zero_ok = only is None or 0 in only
-            if j in target_of:
-                want = sum(_num(vals[i - lo].value) for i in target_of[j])
-                if only is not None and want not in only:
-                    return
-                if want == 0:
-                    vals.append(Placed(None, None))
-                    rec(j + 1, p, o)
-                    vals.pop()
-            else:
-                want = None
-                if zero_ok:
-                    vals.append(Placed(None, None))
-                    rec(j + 1, p, o)
-                    vals.pop()
-            if p >= n_pieces:
-                return
-            piece = pieces[p]
-            if piece.na:
-                if (want is None or want == 0) and zero_ok:
-                    vals.append(Placed(NA, (piece.start, piece.end), piece.doubt))
-                    rec(j + 1, p + 1, 0)
-                    vals.pop()
-                return
-            if want is not None:
-                w = str(abs(int(want))) if want == int(want) else ""
-                ends = [o + len(w)] if w and o + len(w) <= len(piece.digits) else []
-            else:
-                ends = range(o + 1, len(piece.digits) + 1)
-            for e in ends:
-                got = _number(piece, o, e, kind, units[j])
-                if got is None:
-                    if piece.digits[o] == "0":
-                        break          # a number cannot start with 0: no longer cut helps
+            found: list[tuple[tuple[Placed, ...], int]] = []
+            memo[key] = found
+            if j < lo:
+                found.append(((), L))
+                return found
+            if needed[L] > j + 1:
+                return found
+            top = highest[L][k]
+            for i, r in enumerate(rem):
+                if r is not None and not (0 <= r <= top and
+                                          (i not in covers[j] or lowest[L][j + 1] <= r <= highest[L][j + 1])):
+                    return found
+            if heads and not head_fits(rem):
+                return found
+            want = None
+            for i in closes[j]:
+                if rem[i] is not None:
+                    if want is not None and want != rem[i]:
+                        return found
+                    want = rem[i]
+            for placed, L2 in options(j, L, want):
+                v = _num(placed.value)
+                nxt = list(rem)
+                if j in total_of:
+                    nxt[total_of[j]] = v
+                for i in feeds[j]:
+                    if nxt[i] is not None:
+                        nxt[i] -= v
+                if any(nxt[i] not in (0, None) for i in closes[j]):
                     continue
-                value, span = got
-                if (want is not None and value != want) or not _fits(value, kind):
-                    continue
-                if only is not None and value not in only:
-                    continue
-                vals.append(Placed(value, span, piece.doubt))
-                if e == len(piece.digits):
-                    rec(j + 1, p + 1, 0)
-                else:
-                    rec(j + 1, p, e)
-                vals.pop()
+                for head, Le in rec(j - 1, L2, tuple(nxt)):
+                    found.append((head + (placed,), Le))
+                if len(found) > wide:
+                    raise _Overflow
+            return found
 
-        def run(p: int, o: int) -> list[tuple[tuple[Placed, ...], int, int]]:
-            out.clear()
-            rec(lo, p, o)
-            return list(out)
-        return run
+        start = tuple(None for _ in own)
+        return lambda L: rec(hi - 1, L, start)
 
-    runners = [fillings(g) for g in range(len(bounds) - 1)]
-    memo: dict[tuple[int, int, int], list[tuple[Placed, ...]]] = {}
+    runners = [segment(bounds[g], bounds[g + 1]) for g in range(len(bounds) - 1)]
+    memo: dict[tuple[int, int], list[tuple[Placed, ...]]] = {}
 
-    def suffix(seg: int, p: int, o: int) -> list[tuple[Placed, ...]]:
-        if seg == len(runners):
-            return [()] if p == n_pieces else []
-        key = (seg, p, o)
+    def prefix(seg: int, L: int) -> list[tuple[Placed, ...]]:
+        """Fillings of segments 0..seg from the first L digits, all of them used."""
+        if seg < 0:
+            return [()] if L == 0 else []
+        key = (seg, L)
         if key not in memo:
             got: list[tuple[Placed, ...]] = []
-            for fill, p2, o2 in runners[seg](p, o):
-                for rest in suffix(seg + 1, p2, o2):
-                    got.append(fill + rest)
+            for fill, L2 in runners[seg](L):
+                for rest in prefix(seg - 1, L2):
+                    got.append(rest + fill)
                     if len(got) > cap:
                         raise _Overflow
             memo[key] = got
         return memo[key]
 
     try:
-        found = suffix(0, 0, 0)
+        found = prefix(len(runners) - 1, total_width)
     except _Overflow:
         return None
     return sorted(found, key=lambda sp: sum(1 for c in sp if c.value is None))

@@ -14,47 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.editions import EDITION_2019, EDITION_2021, EDITIONS
+from core.editions import EDITION_2019, EDITION_2021
 from core.extract import extract
 from core.model import HOW_INFERRED, HOW_READ, Report
 from core.rules import Checker, Status
 from core.values import NA, from_json, to_json
 from tests.conftest import SEED_FILES, expected_for
+from tests.degrade import VARIANTS, no_line_breaks, no_whitespace
 from tests.synth import consistent_values, render
-
-
-def no_line_breaks(text: str, rnd: random.Random) -> str:
-    return text.replace("\r", "").replace("\n", "")
-
-
-def no_whitespace(text: str, rnd: random.Random) -> str:
-    return re.sub(r"[\s\u3000\u00a0]+", "", text)
-
-
-def dropped_separators(text: str, rnd: random.Random) -> str:
-    """Every whitespace run inside the tables dropped with probability one half."""
-    start = text.find("第二十条")
-    return text[:start] + re.sub(r"[ \t\n\u3000]+", lambda m: "" if rnd.random() < 0.5 else m.group(0),
-                                 text[start:])
-
-
-def _label_texts() -> list[str]:
-    labels = {r.label.split("（区分")[0] for ed in EDITIONS.values() for t in ed.tables for r in t.rows}
-    labels |= {"本年度办理结果", "社会公益组织", "法律服务机构", "本年新制作数量", "本年制发件数", "上年结转政府信息公开申请数量"}
-    return sorted((x for x in labels if len(x) >= 4), key=len, reverse=True)
-
-
-def labels_split(sep: str):
-    def damage(text: str, rnd: random.Random) -> str:
-        for label in _label_texts():
-            cut = rnd.randint(2, len(label) - 1)
-            text = text.replace(label, label[:cut] + sep + label[cut:])
-        return text
-    damage.__name__ = "labels_split_by_" + ("space" if sep == " " else "line_break")
-    return damage
-
-
-VARIANTS = [no_line_breaks, no_whitespace, dropped_separators, labels_split(" "), labels_split("\n")]
 
 
 def silent_errors(report: Report, cells: dict[str, object]) -> dict[str, tuple]:
@@ -87,13 +54,6 @@ def test_tab_layout_without_line_breaks_reads_every_cell(seed_file):
     report = extract(no_line_breaks(seed_file.read_text(encoding="utf-8"), random.Random(0)))
     assert {k: to_json(report.value(k)) for k in exp["cells"]} == exp["cells"]
     assert report.uncertain_keys() == []
-
-
-def _truth_in_candidates(report: Report, key: str, want) -> bool:
-    cands = report.cells[key].reading.candidates
-    choice = next(c for c in report.splits if key in c.keys)
-    j = choice.keys.index(key)
-    return any(to_json(c[j]) == want for c in cands)
 
 
 @pytest.mark.parametrize("seed_file", SEED_FILES, ids=[p.stem[:3] for p in SEED_FILES])

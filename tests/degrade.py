@@ -1,0 +1,49 @@
+"""Damage that portal copies, crawls and foreign OCR do to report text, for tests and benchmarks.
+
+Each function takes the text and a ``random.Random`` (for the random kinds of damage) and
+returns the damaged text. Degraded data is generated from the seeds, never hand-fitted.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+from core.editions import EDITIONS
+
+
+def no_line_breaks(text: str, rnd: random.Random) -> str:
+    """All line breaks gone (a page copied as one line)."""
+    return text.replace("\r", "").replace("\n", "")
+
+
+def no_whitespace(text: str, rnd: random.Random) -> str:
+    """All whitespace gone: the numbers of adjacent cells run together."""
+    return re.sub(r"[\s\u3000\u00a0]+", "", text)
+
+
+def dropped_separators(text: str, rnd: random.Random) -> str:
+    """Every whitespace run inside the tables dropped with probability one half."""
+    start = text.find("第二十条")
+    return text[:start] + re.sub(r"[ \t\n\u3000]+", lambda m: "" if rnd.random() < 0.5 else m.group(0),
+                                 text[start:])
+
+
+def _label_texts() -> list[str]:
+    """Row and column labels of both editions, longest first."""
+    labels = {r.label.split("（区分")[0] for ed in EDITIONS.values() for t in ed.tables for r in t.rows}
+    labels |= {"本年度办理结果", "社会公益组织", "法律服务机构", "本年新制作数量", "本年制发件数", "上年结转政府信息公开申请数量"}
+    return sorted((x for x in labels if len(x) >= 4), key=len, reverse=True)
+
+
+def labels_split(sep: str):
+    """Every label broken in two at a random place by `sep` ("本年度办 理结果")."""
+    def damage(text: str, rnd: random.Random) -> str:
+        for label in _label_texts():
+            cut = rnd.randint(2, len(label) - 1)
+            text = text.replace(label, label[:cut] + sep + label[cut:])
+        return text
+    damage.__name__ = "labels_split_by_" + ("space" if sep == " " else "line_break")
+    return damage
+
+
+VARIANTS = [no_line_breaks, no_whitespace, dropped_separators, labels_split(" "), labels_split("\n")]
