@@ -88,21 +88,55 @@ def _phrase_patterns(row: Row) -> list[re.Pattern[str]]:
     return pats
 
 
-def _find_in_order(flat: Flat, rows: list[Row], start: int, stop: int) -> list[RowHit]:
-    """Each row's label, in the official order, between compact offsets start and stop."""
-    hits: list[RowHit] = []
-    pos = start
-    for row in rows:
-        best = None
+CHAIN_GAP = 400        # compact characters between one row's label and the next row's, at most
+
+
+def _chain(flat: Flat, rows: list[Row], start: int, stop: int) -> list[RowHit]:
+    """The rows' labels as they stand in the table, between compact offsets start and stop.
+
+    A row phrase also turns up in the narrative ("本年新收政府信息公开申请13件", "公开行政许可
+    信息1200条"), before or after the table. The table is where the most rows follow one another
+    in the official order, each within ``CHAIN_GAP`` of the one before, and where a label is
+    followed by cell values rather than by a number of 件 or 条. The best such chain of
+    occurrences wins: most rows, then most labels with values, then the tightest, then the latest.
+    """
+    occ: list[tuple[int, int, int]] = []
+    for i, row in enumerate(rows):
         for pat in _phrase_patterns(row):
-            m = pat.search(flat.text, pos, stop)
-            if m and (best is None or m.start() < best[0]):
-                best = (m.start(), m.end())
-        if best is None:
-            continue
-        hits.append(RowHit(row, best[0], best[1]))
-        pos = best[1]
-    return hits
+            occ.extend((m.start(), m.end(), i) for m in pat.finditer(flat.text, start, stop))
+    occ = sorted(set(occ))
+    if not occ:
+        return []
+    valued = [1 if _cell_value_follows(flat, e) else 0 for _s, e, _i in occ]
+    # per occurrence: (rows in the chain ending here, labels with values, -gaps), previous
+    best: list[tuple[tuple[int, int, int], int]] = []
+    for x, (xs, _xe, xi) in enumerate(occ):
+        top, prev = (1, valued[x], 0), -1
+        for y in range(x - 1, -1, -1):
+            ys, ye, yi = occ[y]
+            if xs - ys > CHAIN_GAP + 200:
+                break
+            if ye <= xs and yi < xi and xs - ye <= CHAIN_GAP:
+                n, v, g = best[y][0]
+                cand = (n + 1, v + valued[x], g - (xs - ye))
+                if cand > top:
+                    top, prev = cand, y
+        best.append((top, prev))
+    end = max(range(len(occ)), key=lambda x: (best[x][0], occ[x][0]))
+    chain = []
+    while end >= 0:
+        s0, e0, i = occ[end]
+        chain.append(RowHit(rows[i], s0, e0))
+        end = best[end][1]
+    return chain[::-1]
+
+
+def _cell_value_follows(flat: Flat, at: int) -> bool:
+    """Does a cell value (not a number of 件, 条, 年…) follow the label ending at ``at``?"""
+    a, b = _value_range(flat, at, min(len(flat.text), at + 120), True)
+    if b <= a:
+        return False
+    return not (b < len(flat.text) and flat.text[b] in _PROSE_AFTER and not flat.gap[b])
 
 
 def _value_range(flat: Flat, a: int, limit: int, amount_ok: bool) -> tuple[int, int]:
@@ -593,19 +627,17 @@ def read_flat(text: str, year: int | None, agency: str | None, fallback: Edition
     """Read the three tables from text whatever its layout. None when no table 三 row is found."""
     flat = flatten(text)
     t = flat.text
-    t3 = t.find("本年新收")
-    if t3 < 0:
+    located = _locate(flat)
+    if located is None:
         return None
-    a2 = next((i for i in (t.find("第二十条"), t.find("信息内容")) if 0 <= i < t3), -1)
-    if a2 < 0:
-        a2 = max(0, t.rfind("主动公开", 0, t3))
-    end3 = t.find("结转下年", t3)
-    t4 = t.find("行政复议", end3 if end3 >= 0 else t3)
+    t3, end3, t4 = located
+    starts2 = [c[0].start for c in (_chain(flat, list(ed.table("active").rows), 0, t3) for ed in EDITIONS.values())
+               if c]
+    a2 = max(0, min(starts2) - 200) if starts2 else max(0, t.rfind("主动公开", 0, t3))
     region_end = len(t) if t4 < 0 else min(len(t), t4 + 400)
     detected = detect_edition(flat, a2, region_end)
     edition, basis = detected if detected else (fallback, fallback_basis)
-    head3 = t[max(a2, t3 - 200):t3]
-    if "小计" in head3:
+    if "小计" in t[max(a2, t3 - 200):t3]:
         edition = edition.with_subtotal()
     report = Report.empty(edition, text, year=year, agency=agency, source_path=source_path)
     report.edition_basis = basis
@@ -614,13 +646,13 @@ def read_flat(text: str, year: int | None, agency: str | None, fallback: Edition
 
     # table 二
     active = edition.table("active")
-    rows2 = [r for b in active.blocks for r in b.rows]
-    hits2 = _find_in_order(flat, rows2, a2, t3)
+    rows2 = list(active.rows)
+    hits2 = _chain(flat, rows2, a2, t3)
     _row_jobs(flat, report, "active", hits2, t3, jobs["active"])
     # table 三
     apply = edition.table("apply")
     stop3 = t4 if t4 >= 0 else len(t)
-    hits3 = _find_in_order(flat, list(apply.blocks[0].rows), max(0, t3 - 8), stop3)
+    hits3 = _chain(flat, list(apply.blocks[0].rows), max(0, t3 - 8), stop3)
     _row_jobs(flat, report, "apply", hits3, stop3, jobs["apply"])
     # table 四
     if t4 >= 0:
@@ -654,6 +686,30 @@ def read_flat(text: str, year: int | None, agency: str | None, fallback: Edition
     return FlatResult(report, choices, found, not consistent)
 
 
+def _locate(flat: Flat) -> tuple[int, int, int] | None:
+    """Where table 三 starts and ends, and where table 四's 行政复议 stands (-1: not found).
+
+    Table 三 is the longest chain of its row labels (either edition's); None when there is no
+    such chain of at least three rows, or it has no 本年新收 row: then there is no table 三.
+    Table 四 is the first 行政复议 after it that its column labels follow.
+    """
+    chains = [_chain(flat, list(ed.table("apply").blocks[0].rows), 0, len(flat.text)) for ed in EDITIONS.values()]
+    chain = max(chains, key=len)
+    if len(chain) < 3 or chain[0].row.key not in ("new", "carried_over"):
+        return None
+    t = flat.text
+    t3, end3 = chain[0].start, chain[-1].end
+    t4 = -1
+    for m in re.finditer("行政复议", t[end3:]):
+        near = t[end3 + m.end():end3 + m.end() + 200]
+        if any(w in near for w in ("维持", "纠正", "审结", "总计")):
+            t4 = end3 + m.start()
+            break
+    if t4 < 0:
+        t4 = t.find("行政复议", end3)
+    return t3, end3, t4
+
+
 def _row_jobs(flat: Flat, report: Report, table: str, hits: list[RowHit], stop: int, out: list[RowJob]) -> None:
     ed = report.edition
     pending_doubt: dict[int, str] = {}
@@ -667,8 +723,10 @@ def _row_jobs(flat: Flat, report: Report, table: str, hits: list[RowHit], stop: 
         signed = any(k is Kind.SIGNED for k in kinds)
         a, b = _value_range(flat, h.end, nxt, amount)
         b = _strip_numbering(flat, a, b, hits[i + 1].row if i + 1 < len(hits) else None)
+        prose = ""
         if b > a and b < len(flat.text) and flat.text[b] in _PROSE_AFTER and not flat.gap[b]:
-            a = b = a      # "2020年": prose, not this row's values
+            prose = flat.text[a:b + 1]
+            a = b = a      # "2020年", "1200条": prose, not this row's values
         st = _stretch(flat, a, b, signed)
         out.append(RowJob(table, f"{table}.{h.row.key}", h.row.label, keys, kinds, _sums_for(table, cols), st,
                           flat.span(h.start, h.end), units=[c.unit for c in block.columns]))
@@ -678,6 +736,9 @@ def _row_jobs(flat: Flat, report: Report, table: str, hits: list[RowHit], stop: 
             out[-1].doubt = why
             if i + 1 < len(hits):
                 pending_doubt[i + 1] = why
+        if prose:
+            out[-1].doubt = (f"“{h.row.label.split('（区分')[0]}”之后的“{prose}”像正文中的数量，"
+                             "未作为表格数值读取，请核对原文")
         if i in pending_doubt:
             out[-1].doubt = out[-1].doubt or pending_doubt[i]
 
@@ -716,22 +777,7 @@ def _review_job(flat: Flat, report: Report, t4: int, out: list[RowJob]) -> None:
     m = re.compile(r"[五六七八九]、").search(t, t4)
     if m:
         end = m.start()
-    i = t4
-    ranges: list[tuple[int, int]] = []
-    while i < end:
-        if _starts_value(t, i):
-            j = i
-            while j < end and _in_value(t, j, False):
-                j += 1
-            if j < len(t) and t[j] in _PROSE_AFTER and not flat.gap[j]:
-                i = j + 1
-                continue
-            ranges.append((i, j))
-            i = j
-            continue
-        if t[i] == "。":
-            ranges = []             # a sentence: the values come after it
-        i += 1
+    ranges = _review_values(flat, _review_header_end(t, t4, end), end)
     if not ranges:
         return
     a, b = ranges[0][0], ranges[-1][1]
@@ -743,3 +789,52 @@ def _review_job(flat: Flat, report: Report, t4: int, out: list[RowJob]) -> None:
         st.fields = cells[first:]
     out.append(RowJob("review", "review", "表四", keys, kinds, sums, st, flat.span(t4, t4 + 4),
                       units=[None] * len(keys)))
+
+
+_REVIEW_HEADER = re.compile("结果维持|结果纠正|其他结果|尚未审结|未审结|总计|维持|纠正|行政复议|行政诉讼|直接起诉|复议后起诉")
+
+
+def _review_header_end(t: str, t4: int, end: int) -> int:
+    """Where table 四's column labels end: the last of the first dense run of them holding 维持.
+
+    The heading and a sentence ("本年度没有发生行政复议案件。") may stand before the labels.
+    """
+    cluster: list[re.Match[str]] = []
+    for m in _REVIEW_HEADER.finditer(t, t4, end):
+        if cluster and m.start() - cluster[-1].end() > 12:
+            if any("维持" in c.group(0) for c in cluster):
+                break
+            cluster = []
+        cluster.append(m)
+    if cluster and any("维持" in c.group(0) for c in cluster):
+        return cluster[-1].end()
+    return t4
+
+
+def _review_values(flat: Flat, i: int, end: int) -> list[tuple[int, int]]:
+    """The value runs after table 四's labels: up to a sentence end or a long stretch of words
+    (row labels between the groups are allowed); numbers of 件, 年… are prose, not cells."""
+    t = flat.text
+    ranges: list[tuple[int, int]] = []
+    words = 0
+    while i < end:
+        if _starts_value(t, i):
+            j = i
+            while j < end and _in_value(t, j, False):
+                j += 1
+            if j < len(t) and t[j] in _PROSE_AFTER and not flat.gap[j]:
+                i = j + 1
+                continue
+            ranges.append((i, j))
+            words = 0
+            i = j
+            continue
+        if t[i] == "。":
+            if ranges:
+                break
+        elif ranges:
+            words += 1
+            if words > 12:
+                break
+        i += 1
+    return ranges

@@ -46,4 +46,18 @@ def labels_split(sep: str):
     return damage
 
 
+NARRATIVE = ("本机关全年主动公开规章2件、规范性文件15件，公开行政许可信息1200条、行政处罚信息35条、行政强制信息3条。"
+             "本年新收政府信息公开申请13件，上年结转2件，予以公开8件，部分公开1件，不予公开2件，"
+             "结转下年度继续办理1件。全年未发生行政复议和行政诉讼案件。")
+
+
+def with_narrative(text: str, rnd: random.Random) -> str:
+    """The tables' row names also in the narrative, before table 二 and after table 四, as
+    overview sections say them ("本年新收政府信息公开申请13件")."""
+    i = text.find("二、主动公开")
+    text = text[:i] + NARRATIVE + "\n" + text[i:]
+    j = text.rfind("五、")
+    return text[:j] + NARRATIVE + "\n" + text[j:]
+
+
 VARIANTS = [no_line_breaks, no_whitespace, dropped_separators, labels_split(" "), labels_split("\n")]
