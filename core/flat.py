@@ -549,7 +549,7 @@ def _apply(report: Report, job: RowJob, consistent: bool) -> SplitChoice | None:
         why = (f"原文“{raw}”无法按{k}格拆分" if splits == [] else
                f"原文数字连写为“{raw}”，可能的拆分太多，无法确定") + "，请对照原文填写"
         for key in job.keys:
-            report.cells[key].reading = Reading(None, raw, whole, why, how=HOW_INFERRED)
+            report.cells[key].reading = Reading(None, raw, whole, why)     # nothing placed by the rules
         return None
     cands = tuple(values_of(s) for s in splits)
     if len(splits) == 1:
@@ -559,7 +559,7 @@ def _apply(report: Report, job: RowJob, consistent: bool) -> SplitChoice | None:
         why = f"原文数字连写为“{raw}”，{note}为 {_fmt_split(cands[0])}（推算），请核对"
         for key, p in zip(job.keys, s):
             report.cells[key].reading = Reading(p.value, _raw_at(report, p.span), p.span or whole,
-                                                p.doubt or why, how=HOW_INFERRED)
+                                                f"{p.doubt}；{why}" if p.doubt else why, how=HOW_INFERRED)
         return None
     listed = "；".join(_fmt_split(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
     why = f"原文数字连写为“{raw}”，有{len(cands)}种拆分都符合勾稽关系（{listed}），请在问题清单中选定"
@@ -571,8 +571,10 @@ def _apply(report: Report, job: RowJob, consistent: bool) -> SplitChoice | None:
             value = cands[0][j]
             report.cells[key].reading = Reading(value, _raw_at(report, span) if value is not None else "",
                                                 span or whole, why, how=HOW_INFERRED, candidates=cands)
-        else:
-            report.cells[key].reading = Reading(None, raw, whole, why, how=HOW_INFERRED, candidates=cands)
+        else:       # open: the auditor picks; the values the rules allow here are its alternatives
+            values = tuple({_vkey((c[j],)): c[j] for c in cands}.values())
+            report.cells[key].reading = Reading(None, raw, whole, why, how=HOW_INFERRED, candidates=cands,
+                                                alternatives=values)
     return SplitChoice(job.table, job.name.split(".", 1)[1] if "." in job.name else job.name, job.label,
                        tuple(job.keys), raw, cands, whole)
 

@@ -282,6 +282,11 @@ def _split_rule(choice: SplitChoice) -> Rule:
                 f"{table}{where}数字连写，有{len(choice.candidates)}种拆分都符合勾稽关系，请选定一种")
 
 
+def split_choice_for(report: Report, finding: Finding) -> SplitChoice | None:
+    """The row of run-together digits a SPLIT finding is about (None for other findings)."""
+    return next((c for c in report.splits if finding.rule.id == f"SPLIT:{c.table}.{c.row}"), None)
+
+
 def split_findings(report: Report) -> list[Finding]:
     """Rows of run-together digits the rules could not pin down, until the auditor settles them."""
     out = []
