@@ -307,7 +307,13 @@ def _parse_active(report: Report, atoms: Sequence[Atom], end: int) -> None:
 def _t3_columns(atoms: Sequence[Atom], start: int, first_row: int) -> bool:
     """Does table 三's header carry the extra 小计 column?"""
     header = atoms[max(start, first_row - 40):first_row]
-    return any(a.is_label and a.norm in ("小计", "法人小计") or a.norm.endswith("小计") for a in header)
+    if any(a.is_label and a.norm in ("小计", "法人小计") or a.norm.endswith("小计") for a in header):
+        return True
+    # a header run into the first row's label: "…其他小计一、本年新收政府信息公开申请数量"
+    if first_row < len(atoms):
+        head = atoms[first_row].norm
+        return "小计" in head[:max(0, head.find("本年新收"))]
+    return False
 
 
 def _parse_apply(report: Report, atoms: Sequence[Atom], start: int) -> int:
@@ -433,11 +439,12 @@ def extract(text: str, source_path: str | None = None) -> Report:
 _TABLE_NAMES = {"active": "表二", "apply": "表三", "review": "表四"}
 
 
-def _table_score(report: Report, table: str) -> tuple[int, int, int]:
-    """Certain cells first, then cells holding a value, then cells found at all."""
+def _table_score(report: Report, table: str) -> tuple[int, int, int, int]:
+    """Certain cells first, then cells the balance rules pin to one value, then cells holding a
+    value, then cells found at all."""
     cells = [c for k, c in report.cells.items() if k.startswith(table + ".")]
-    return (sum(1 for c in cells if not c.uncertain), sum(1 for c in cells if c.value is not None),
-            sum(1 for c in cells if c.reading is not None))
+    return (sum(1 for c in cells if not c.uncertain), sum(1 for c in cells if c.pinned),
+            sum(1 for c in cells if c.value is not None), sum(1 for c in cells if c.reading is not None))
 
 
 def _with_flat(text: str, source_path: str | None, layout: Report | None) -> Report | None:

@@ -306,6 +306,7 @@ class RowJob:
     stretch: Stretch | None
     label_span: tuple[int, int] | None
     units: list[str | None] = field(default_factory=list)   # each cell's column unit (amounts)
+    label_at: int | None = None                # compact offset where the row's label starts
     fixed: list[Placed] | None = None         # read with certainty (delimited or exact count)
     doubt: str | None = None                  # the row's place in the text is doubtful
     splits: list[Split] | None = None         # candidate splits; None = too many to list
@@ -320,13 +321,14 @@ def _field_shape(st: Stretch) -> tuple[int, int]:
     return core, len(cells)
 
 
-def table_overhead(jobs: list[RowJob]) -> int | None:
+def table_overhead(flat: Flat, jobs: list[RowJob]) -> int | None:
     """Delimiters a complete delimited row of this table leaves after its last cell.
 
     A row whose last cell holds a value shows how many tabs or pipes follow a row (the next
     label's own, a closing pipe, merged group cells). Only with that known can trailing blank
     cells be told from delimiters lost between run-together values. The largest count seen is
-    used: lost delimiters only ever lower it.
+    used, and at least one when the table's labels are cells opened by a delimiter (the next
+    label is too): lost delimiters only ever lower the count. None: no complete delimited row.
     """
     seen = []
     for j in jobs:
@@ -334,7 +336,25 @@ def table_overhead(jobs: list[RowJob]) -> int | None:
             core, total = _field_shape(j.stretch)
             if core == len(j.keys):
                 seen.append(total - core)
-    return max(seen) if seen else None
+    if not seen:
+        return None
+    opened = any(_label_opened(flat, j.label_at) for j in jobs if j.label_at is not None)
+    return max(seen + [1 if opened else 0])
+
+
+def _label_opened(flat: Flat, at: int) -> bool:
+    """Is the label whose key phrase starts at ``at`` a cell opened by a tab or pipe?
+
+    The phrase may sit inside the label ("行政规范性文件"): look back over the label's words.
+    """
+    t = flat.text
+    i = at
+    while True:
+        if set(flat.gap[i]) & _DELIMS:
+            return True
+        if i == 0 or at - i >= 16 or not ("\u4e00" <= t[i - 1] <= "\u9fff" or t[i - 1] in "、.（）()“”"):
+            return False
+        i -= 1
 
 
 def _from_fields(job: RowJob, overhead: int | None) -> list[Placed] | None:
@@ -552,17 +572,20 @@ def _apply(report: Report, job: RowJob, consistent: bool) -> SplitChoice | None:
             report.cells[key].reading = Reading(None, raw, whole, why)     # nothing placed by the rules
         return None
     cands = tuple(values_of(s) for s in splits)
+    ruled = bool(job.sums) or job.table == "apply"
+    what = _damage(job, splits[0])
     if len(splits) == 1:
         s = splits[0]
         note = ("按本行合计及仍成立的勾稽关系拆分（本表有勾稽关系不成立，见问题清单）" if not consistent
-                else "按勾稽关系唯一拆分")
-        why = f"原文数字连写为“{raw}”，{note}为 {_fmt_split(cands[0])}（推算），请核对"
+                else "按勾稽关系唯一拆分" if ruled else "只有一种可能的拆分")
+        why = f"原文“{raw}”{what}，{note}为 {_fmt_split(cands[0])}（推算），请核对"
         for key, p in zip(job.keys, s):
             report.cells[key].reading = Reading(p.value, _raw_at(report, p.span), p.span or whole,
                                                 f"{p.doubt}；{why}" if p.doubt else why, how=HOW_INFERRED)
         return None
     listed = "；".join(_fmt_split(c) for c in cands[:6]) + ("…" if len(cands) > 6 else "")
-    why = f"原文数字连写为“{raw}”，有{len(cands)}种拆分都符合勾稽关系（{listed}），请在问题清单中选定"
+    fits = "都符合勾稽关系" if ruled else "都有可能（此行没有勾稽关系可依）"
+    why = f"原文“{raw}”{what}，有{len(cands)}种拆分{fits}（{listed}），请在问题清单中选定"
     for j, pinned in iter_pinned(cands):
         key = job.keys[j]
         if pinned:
@@ -577,6 +600,13 @@ def _apply(report: Report, job: RowJob, consistent: bool) -> SplitChoice | None:
                                                 alternatives=values)
     return SplitChoice(job.table, job.name.split(".", 1)[1] if "." in job.name else job.name, job.label,
                        tuple(job.keys), raw, cands, whole)
+
+
+def _damage(job: RowJob, split: Split) -> str:
+    """What the text lost: digits of several cells run together, or only the blank cells."""
+    pieces = job.stretch.pieces if job.stretch else []
+    numbers = sum(1 for p in split if p.value is not None)
+    return "数字连写" if numbers > len(pieces) else "中空白格没有标出"
 
 
 def _raw_at(report: Report, span: tuple[int, int] | None) -> str:
@@ -660,7 +690,7 @@ def read_flat(text: str, year: int | None, agency: str | None, fallback: Edition
     if t4 >= 0:
         _review_job(flat, report, t4, jobs["review"])
     for js in jobs.values():
-        overhead = table_overhead(js)
+        overhead = table_overhead(flat, js)
         for j in js:
             _exact(j, overhead)
     all_jobs = [j for js in jobs.values() for j in js]
@@ -731,7 +761,7 @@ def _row_jobs(flat: Flat, report: Report, table: str, hits: list[RowHit], stop: 
             a = b = a      # "2020年", "1200条": prose, not this row's values
         st = _stretch(flat, a, b, signed)
         out.append(RowJob(table, f"{table}.{h.row.key}", h.row.label, keys, kinds, _sums_for(table, cols), st,
-                          flat.span(h.start, h.end), units=[c.unit for c in block.columns]))
+                          flat.span(h.start, h.end), units=[c.unit for c in block.columns], label_at=h.start))
         stray = _stray_digits(flat.text[max(a, b):nxt])
         if stray:
             why = f"“{h.row.label.split('（区分')[0]}”一行之后有未归属的数字“{stray}”，行可能被断开或错位，请核对原文"

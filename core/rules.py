@@ -145,6 +145,27 @@ def _fmt(n: Number | None) -> str:
     return "空白" if n is None else format_value(n)
 
 
+def _may_hold(rule: Rule, report: Report, undecided: list[str], cap: int = 4096) -> bool:
+    """Can the rule hold for some value of each undecided cell among those the rules allow?
+
+    Each cell is taken on its own (its row's candidates tie them together, so this says yes
+    more often than the exact answer): a "no" is certain, and the rule is then reported.
+    """
+    fixed = 0
+    for k in rule.cells:
+        if k not in undecided:
+            v = report.cells[k].value
+            fixed += (v if is_number(v) else 0) * (1 if k in rule.reported else -1)  # type: ignore[operator]
+    sums = {fixed}
+    for k in undecided:
+        sign = 1 if k in rule.reported else -1
+        options = {(v if is_number(v) else 0) * sign for v in report.cells[k].reading.alternatives}  # type: ignore[union-attr]
+        sums = {a + b for a in sums for b in options}
+        if len(sums) > cap:
+            return True
+    return any(x == 0 for x in sums) if rule.type is RuleType.EQUAL else any(x >= 0 for x in sums)
+
+
 def evaluate(rule: Rule, report: Report) -> Finding:
     cells = report.cells
     if rule.type is RuleType.CELL_KIND:
@@ -167,6 +188,12 @@ def evaluate(rule: Rule, report: Report) -> Finding:
     r0 = reported or 0
     holds = r0 == computed if rule.type is RuleType.EQUAL else r0 >= computed
     blank_note = f"（其中{len(blanks)}格空白，按0计）" if blanks else ""
+    undecided = [k for k in rule.cells if cells[k].inferred and not cells[k].pinned]
+    if undecided and not holds and _may_hold(rule, report, undecided):
+        # Run-together digits the rules left open: whether this rule holds depends on the split
+        # the auditor picks (the SPLIT finding); it is checked once the split is chosen.
+        return Finding(rule, Status.BLANK, reported, computed, blanks,
+                       f"{rule.title}：含{len(undecided)}格待选定拆分，选定后检查")
     if holds:
         if blanks and rule.type is RuleType.EQUAL:
             return Finding(rule, Status.WARNING, reported, computed, blanks,
@@ -279,7 +306,7 @@ def _split_rule(choice: SplitChoice) -> Rule:
     table = {"active": "表二", "apply": "表三", "review": "表四"}.get(choice.table, choice.table)
     where = f"「{choice.label.split('（区分')[0]}」行" if choice.table != "review" else ""
     return Rule(f"SPLIT:{choice.table}.{choice.row}", RuleType.EQUAL, "warning", choice.keys, (),
-                f"{table}{where}数字连写，有{len(choice.candidates)}种拆分都符合勾稽关系，请选定一种")
+                f"{table}{where}数字连写或空白格未标出，有{len(choice.candidates)}种可能的拆分，请选定一种")
 
 
 def split_choice_for(report: Report, finding: Finding) -> SplitChoice | None:

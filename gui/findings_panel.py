@@ -265,7 +265,7 @@ class FindingsPanel(QWidget):
             return
         labels = self.doc.report.edition.cell_defs
         if choice is not None:          # the candidates are in the list below: say what to do
-            lines = [f"原文“{choice.raw}”有{len(choice.candidates)}种拆分都符合勾稽关系（空 = 空白格）。"
+            lines = [f"原文“{choice.raw}”有{len(choice.candidates)}种可能的拆分（空 = 空白格）。"
                      "<b>选定拆分：</b>在下表单击一种（或选中后按回车），本行各格即按它填入，可撤销"]
         else:
             lines = [f.message] + [x for x in finding_lines(f, lambda k: labels[k].label)[1:] if x != f.message]
