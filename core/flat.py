@@ -44,6 +44,7 @@ class Flat:
     text: str
     orig: list[int]
     gap: list[str]              # the whitespace/delimiters before each kept character
+    separated: bool = False     # tabs between cells, a row per line (a browser's copy of a table)
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.orig[a], self.orig[b - 1] + 1
@@ -61,7 +62,20 @@ def flatten(source: str) -> Flat:
         orig.append(i)
         gap.append("".join(pending))
         pending = []
-    return Flat(source, "".join(chars), orig, gap)
+    return Flat(source, "".join(chars), orig, gap, _tab_separated(source))
+
+
+def _tab_separated(source: str) -> bool:
+    """Do tabs stand between cells on a row's line (browser copy), rather than open each cell
+    on its own line (Word's text export)?"""
+    inner = opening = 0
+    for line in source.split("\n"):
+        if "\t" in line:
+            if line.lstrip(" ").startswith("\t"):
+                opening += 1
+            else:
+                inner += 1
+    return inner > opening
 
 
 # ------------------------------------------------------------------ finding labels
@@ -161,7 +175,14 @@ def _starts_value(t: str, i: int) -> bool:
         return True
     if ch in "/\\" or ch in _DASHES:
         return _lone_dash(t, i)
-    return ch in "Oo" and i + 1 < len(t) and "0" <= t[i + 1] <= "9"
+    return ch in _OCR and ((i + 1 < len(t) and "0" <= t[i + 1] <= "9") or _lone_letter(t, i))
+
+
+def _lone_letter(t: str, i: int) -> bool:
+    """A Latin letter standing alone among Chinese and digits ("行政强制O"): OCR's 0 or 1."""
+    prev = t[i - 1] if i else ""
+    nxt = t[i + 1] if i + 1 < len(t) else ""
+    return not (prev.isascii() and prev.isalpha()) and not (nxt.isascii() and nxt.isalpha())
 
 
 def _lone_dash(t: str, i: int) -> bool:
@@ -178,7 +199,8 @@ def _in_value(t: str, j: int, amount_ok: bool) -> bool:
     if ch in "万元":
         return amount_ok and j > 0 and ("0" <= t[j - 1] <= "9" or t[j - 1] == "万")
     if ch in _OCR:
-        return (j > 0 and "0" <= t[j - 1] <= "9") or (j + 1 < len(t) and "0" <= t[j + 1] <= "9")
+        return ((j > 0 and "0" <= t[j - 1] <= "9") or (j + 1 < len(t) and "0" <= t[j + 1] <= "9")
+                or _lone_letter(t, j))
     if ch in ".,":
         return 0 < j < len(t) - 1 and "0" <= t[j - 1] <= "9" and "0" <= t[j + 1] <= "9"
     if ch in "+/\\" or ch in _DASHES:
@@ -276,13 +298,21 @@ def _stretch(flat: Flat, a: int, b: int, signed: bool) -> Stretch:
 def _fields(flat: Flat, a: int, b: int, pieces: list[Piece]) -> list[list[Piece]] | None:
     """Pieces grouped into delimited cells (empty cells included), or None if not delimited cleanly.
 
-    Each tab or pipe opens a cell, as in Word's export with its line breaks lost.
+    Each tab or pipe opens a cell, as in Word's export with its line breaks lost. In a browser's
+    copy tabs stand between cells and a row is a line: there a line break opens the row's first
+    cell and the tabs before the line's end are its trailing blank cells.
     """
     starts = {p.start: p for p in pieces}
     cells: list[list[Piece]] = []
     for i in range(a, b + 1):
         g = flat.gap[i] if i < len(flat.gap) else ""
-        n = sum(ch in _DELIMS for ch in g)
+        if flat.separated and "\n" in g:
+            if a < i < b:
+                return None              # a line break inside the row: not one row per line
+            head, _, tail = (g.partition("\n") if i == b else g.rpartition("\n"))
+            n = sum(ch in _DELIMS for ch in head) if i == b else sum(ch in _DELIMS for ch in tail) + 1
+        else:
+            n = sum(ch in _DELIMS for ch in g)
         if i == a and n == 0:
             return None                  # values glued to the label: not delimited
         cells.extend([] for _ in range(n))
@@ -350,9 +380,10 @@ def _label_opened(flat: Flat, at: int) -> bool:
     t = flat.text
     i = at
     while True:
-        if set(flat.gap[i]) & _DELIMS:
+        line_start = flat.gap[i].rpartition("\n")[2]          # what stands before it on its line
+        if set(line_start) & _DELIMS:
             return True
-        if i == 0 or at - i >= 16 or not ("\u4e00" <= t[i - 1] <= "\u9fff" or t[i - 1] in "、.（）()“”"):
+        if "\n" in flat.gap[i] or i == 0 or at - i >= 16 or not ("\u4e00" <= t[i - 1] <= "\u9fff" or t[i - 1] in "、.（）()“”"):
             return False
         i -= 1
 
@@ -815,7 +846,7 @@ def _review_job(flat: Flat, report: Report, t4: int, out: list[RowJob]) -> None:
     a, b = ranges[0][0], ranges[-1][1]
     st = _stretch(flat, a, b, False)
     # Tab-delimited header blanks before the values are no cells: keep the cells from the first value.
-    if st.fields is not None:
+    if st.fields is not None and not flat.separated:
         cells = st.fields
         first = next((n for n, c in enumerate(cells) if c), 0)
         st.fields = cells[first:]

@@ -46,6 +46,13 @@ def labels_split(sep: str):
     return damage
 
 
+def browser_copy(piped: str) -> str:
+    """A table copied from a web page: a row per line, tabs between its cells (blank cells
+    empty), from text in the synthetic "pipes" layout (``tests.synth``)."""
+    return "\n".join("\t".join(ln[2:-2].split(" | ")) if ln.startswith("| ") else ln
+                     for ln in piped.splitlines()) + "\n"
+
+
 NARRATIVE = ("本机关全年主动公开规章2件、规范性文件15件，公开行政许可信息1200条、行政处罚信息35条、行政强制信息3条。"
              "本年新收政府信息公开申请13件，上年结转2件，予以公开8件，部分公开1件，不予公开2件，"
              "结转下年度继续办理1件。全年未发生行政复议和行政诉讼案件。")

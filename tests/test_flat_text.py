@@ -20,7 +20,7 @@ from core.model import HOW_INFERRED, HOW_READ, Report
 from core.rules import Checker, Status
 from core.values import NA, from_json, to_json
 from tests.conftest import SEED_FILES, expected_for
-from tests.degrade import VARIANTS, no_line_breaks, no_whitespace, with_narrative
+from tests.degrade import VARIANTS, browser_copy, no_line_breaks, no_whitespace, with_narrative
 from tests.synth import consistent_values, render
 
 
@@ -226,7 +226,7 @@ def _drop_separators(text: str, share: float, rnd: random.Random) -> str:
 @given(seed=st.integers(0, 10_000),
        edition=st.sampled_from(["2019", "2021", "2021+小计"]),
        blanks=st.booleans(), share=st.sampled_from([1.0, 1.0, 0.8, 0.5, 0.2]),
-       layout=st.sampled_from(["inline", "inline", "tabs"]))
+       layout=st.sampled_from(["inline", "inline", "tabs", "browser"]))
 def test_random_consistent_tables_read_back_run_together_never_wrong_unmarked(seed, edition, blanks, share, layout):
     """Random balanced tables, their separators dropped: a value not marked is right; a value the
     rules pin is right; an open row lists the true split among its candidates."""
@@ -235,7 +235,8 @@ def test_random_consistent_tables_read_back_run_together_never_wrong_unmarked(se
     rnd = random.Random(seed)
     if blanks:
         values = _blank_some(values, lambda: rnd.random() < 0.3)
-    report = extract(_drop_separators(render(edition, values, layout), share, rnd))
+    text = browser_copy(render(edition, values, "pipes")) if layout == "browser" else render(edition, values, layout)
+    report = extract(_drop_separators(text, share, rnd))
     assert report.edition.key == edition.key and report.edition.has_subtotal == edition.has_subtotal
     for key, want in values.items():
         cell = report.cells[key]
@@ -249,6 +250,17 @@ def test_random_consistent_tables_read_back_run_together_never_wrong_unmarked(se
             assert truth in choice.candidates, key
     for f in Checker(report).errors():          # the tables balance: a broken rule has a marked cell
         assert any(report.cells[k].uncertain for k in f.rule.cells), f.message
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_table_copied_from_a_web_page_reads_every_cell_with_blanks(seed):
+    """A browser's copy of the tables (tabs between cells, empty blank cells, a row per line)."""
+    edition = (EDITION_2019, EDITION_2021)[seed % 2]
+    rnd = random.Random(seed)
+    values = _blank_some(consistent_values(edition, seed), lambda: rnd.random() < 0.4)
+    report = extract(browser_copy(render(edition, values, "pipes")))
+    assert {k: report.value(k) for k in values} == values
+    assert report.uncertain_keys() == []
 
 
 def test_read_cells_stay_read():
