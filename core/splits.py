@@ -14,7 +14,6 @@ one with several is ambiguous and its candidates go to the auditor (``core.flat`
 """
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +23,7 @@ from core.values import NA, UNIT_FACTORS, Value, as_number
 
 ROW_CAP = 400          # more splits than this for one row: too ambiguous to list
 NODE_CAP = 60000       # search nodes per row before giving up
-JOINT_CAP = 20000      # combinations of ambiguous rows enumerated exactly
+JOINT_CAP = 2000       # search steps spent proving which row candidates the column rules allow
 
 
 @dataclass(frozen=True)
@@ -92,16 +91,6 @@ def _number(piece: Piece, o: int, e: int, kind: Kind | None = None,
     start = piece.pos[o] - (1 if o == 0 and piece.sign else 0)
     end = piece.end if last else piece.pos[e - 1] + 1
     return value, (start, end)
-
-
-def _min_numbers(piece: Piece, o: int) -> int:
-    if piece.na:
-        return 1
-    d = piece.digits
-    i = o
-    while i < len(d) and d[i] == "0":
-        i += 1
-    return (i - o) + (1 if i < len(d) else 0)
 
 
 def _fits(value: Value, kind: Kind) -> bool:
@@ -407,10 +396,6 @@ def _prune(eqs: list[Equation], rows: dict[str, list[tuple[Value, ...]]]) -> boo
     return True
 
 
-def _holds(eq: Equation, choice: dict[str, tuple[Value, ...]]) -> bool:
-    return sum(coef * _num(choice[r][c]) for coef, r, c in eq) == 0
-
-
 Resplit = Callable[[str, dict[int, set]], "list[tuple[Value, ...]] | None"]
 
 
@@ -479,25 +464,106 @@ def solve_joint(rows: dict[str, list[tuple[Value, ...]] | None], eqs: list[Equat
             break
     known = {r: c for r, c in cands.items() if c is not None}
     live = [eq for i, eq in enumerate(eqs) if i not in broken and all(t[1] in known for t in eq)]
-    ambiguous = [r for r, c in known.items() if len(c) > 1 and any(r == t[1] for eq in live for t in eq)]
-    size = 1
-    for r in ambiguous:
-        size *= len(known[r])
-    if ambiguous and size <= JOINT_CAP:
-        fixed = {r: c[0] for r, c in known.items() if len(c) == 1}
-        touching = [eq for eq in live if any(t[1] in ambiguous for t in eq)]
-        seen: dict[str, set[int]] = {r: set() for r in ambiguous}
-        for combo in itertools.product(*[range(len(known[r])) for r in ambiguous]):
-            choice = dict(fixed)
-            choice.update({r: known[r][i] for r, i in zip(ambiguous, combo)})
-            if all(_holds(eq, choice) for eq in touching):
-                for r, i in zip(ambiguous, combo):
-                    seen[r].add(i)
-        if any(not s for s in seen.values()):
-            return _fallback(rows, eqs)
-        for r in ambiguous:
-            cands[r] = [c for i, c in enumerate(known[r]) if i in seen[r]]
+    supported = _supported(known, live)
+    if supported is None:
+        return _fallback(rows, eqs)
+    cands.update(supported)
     return cands, sorted(broken)
+
+
+def _supported(known: dict[str, list[tuple[Value, ...]]], live: list[Equation],
+               cap: int = JOINT_CAP) -> dict[str, list[tuple[Value, ...]]] | None:
+    """Keep only the candidates that take part in some choice of one split per row satisfying
+    every equation. None when no such choice exists.
+
+    For each candidate not yet seen in a whole choice, a depth-first search starting from it
+    looks for one: every equation is kept within reach (the least and most its unchosen rows can
+    still add, updated as rows are chosen), the candidates that no longer fit are set aside, and
+    the row with fewest left goes next. Past ``cap`` search steps the candidates not proven
+    impossible are all kept: rows then list more splits than the rules allow, never fewer.
+    """
+    rows = sorted((r for r, c in known.items() if len(c) > 1 and any(r == t[1] for eq in live for t in eq)),
+                  key=lambda r: len(known[r]))
+    if not rows:
+        return {}
+    ambiguous = set(rows)
+    low: list[int] = []                 # per equation: least and most it can still come to
+    high: list[int] = []
+    # per row: (equation, the row's value there for each candidate, its least, its most)
+    parts: dict[str, list[tuple[int, list[int], int, int]]] = {r: [] for r in rows}
+    for eq in live:
+        if not any(r in ambiguous for _, r, _ in eq):
+            continue
+        e = len(low)
+        const = 0
+        lo = hi = 0
+        for coef, r, c in eq:
+            if r in ambiguous:
+                values = [coef * _num(v[c]) for v in known[r]]
+                parts[r].append((e, values, min(values), max(values)))
+                lo += min(values)
+                hi += max(values)
+            else:
+                const += coef * _num(known[r][0][c])
+        low.append(const + lo)
+        high.append(const + hi)
+    picked: dict[str, int] = {}
+    seen: dict[str, set[int]] = {r: set() for r in rows}
+    steps = [0]
+
+    def choose(r: str, idx: int, sign: int) -> bool:
+        """Add (sign 1) or take back (-1) row r's candidate idx; True if every equation can still hold."""
+        ok = True
+        for e, values, lo, hi in parts[r]:
+            low[e] += sign * (values[idx] - lo)
+            high[e] += sign * (values[idx] - hi)
+            ok = ok and low[e] <= 0 <= high[e]
+        return ok
+
+    def fits(r: str, idx: int) -> bool:
+        """Could row r take candidate idx, the rows chosen so far as they are?"""
+        for e, values, lo, hi in parts[r]:
+            if low[e] + values[idx] - lo > 0 or high[e] + values[idx] - hi < 0:
+                return False
+        return True
+
+    def search(first: tuple[str, int] | None) -> bool:
+        """A whole choice extending the rows picked so far (``first`` picked before all else)."""
+        steps[0] += 1
+        if steps[0] > cap:
+            raise _Overflow
+        if first is not None:
+            r, options = first[0], [first[1]]
+        else:
+            rest = [(x, [i for i in range(len(known[x])) if fits(x, i)]) for x in rows if x not in picked]
+            if not rest:
+                for x, idx in picked.items():
+                    seen[x].add(idx)
+                return True
+            r, options = min(rest, key=lambda item: len(item[1]))      # the most constrained row next
+            options.sort(key=lambda x: x in seen[r])                  # candidates not yet seen first
+        for idx in options:
+            ok = choose(r, idx, 1)
+            picked[r] = idx
+            found = ok and search(None)
+            choose(r, idx, -1)
+            del picked[r]
+            if found:
+                return True
+        return False
+
+    impossible: dict[str, set[int]] = {r: set() for r in rows}
+    try:
+        for r in rows:
+            for idx in range(len(known[r])):
+                if idx not in seen[r] and not search((r, idx)):
+                    impossible[r].add(idx)
+    except _Overflow:
+        pass
+    out = {r: [c for i, c in enumerate(known[r]) if i not in impossible[r]] for r in rows}
+    if any(not c for c in out.values()):
+        return None
+    return out
 
 
 def iter_pinned(cands: Sequence[tuple[Value, ...]]) -> Iterator[tuple[int, bool]]:
