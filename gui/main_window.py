@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self.act_prev = self._action("上一处问题", lambda: self.findings.step(-1), "Shift+F8")
         self.act_suggest = self._action("应用建议修正", self.apply_current_suggestion, "Ctrl+Shift+F",
                                         "把能让相关勾稽关系全部成立的建议值填入单元格")
-        self.act_confirm = self._action("确认本表推算值", self.confirm_inferred, "Ctrl+Shift+I",
+        self.act_confirm = self._action("确认推算值", self.confirm_inferred, "Ctrl+Shift+I",
                                         "本表中按勾稽关系唯一确定的推算值（紫色）核对无误后一次确认（可撤销）")
 
         self.menu_file = self.menuBar().addMenu("文件(&F)")

@@ -92,7 +92,7 @@ def inferred_lines(report: Report, key: str) -> list[str]:
     choice = next((c for c in report.splits if key in c.keys), None)
     if cell.pinned and choice is None:
         return ["<span style='color:#5b3a99'>推算：原文数字连写，只有这一种拆分符合勾稽关系；"
-                "核对无误后可用“确认本表推算值”（Ctrl+Shift+I）一次确认</span>"]
+                "核对无误后可用“确认推算值”（Ctrl+Shift+I）把本表的推算值一次确认</span>"]
     lines = []
     if choice is not None:
         j = choice.keys.index(key)
