@@ -158,15 +158,51 @@ def _value_range(flat: Flat, a: int, limit: int, amount_ok: bool) -> tuple[int, 
     t = flat.text
     i = a
     tail = 0
-    while i < limit and not _starts_value(t, i) and tail < 48:
+    while i < limit and not (_starts_value(t, i) or _na_word(flat, i, limit)) and tail < 48:
         i += 1
         tail += 1
-    if i >= limit or not _starts_value(t, i):
+    if i >= limit or not (_starts_value(t, i) or _na_word(flat, i, limit)):
         return i, i
     j = i
-    while j < limit and _in_value(t, j, amount_ok):
-        j += 1
+    while j < limit:
+        if _in_value(t, j, amount_ok):
+            j += 1
+        elif n := _na_word(flat, j, limit):
+            j += n
+        else:
+            break
     return i, j
+
+
+_NA_WORDS = ("不适用", "无", "×")
+_TABLE_TEXT = re.compile(r"第二十条|信息内容|[一二三四五六七八九十]、|[（(][一二三四五六七八九十]+[）)]")
+
+
+def _label_start(flat: Flat, hit: RowHit) -> int:
+    """Where the row's label begins: its key phrase may stand inside it ("行政规范性文件")."""
+    label = hit.row.label.translate(_TRANS)
+    at = label.find(flat.text[hit.start:hit.end])
+    head = label[:at] if at > 0 else ""
+    if head and flat.text[hit.start - len(head):hit.start] == head:
+        return hit.start - len(head)
+    return hit.start
+
+
+def _na_word(flat: Flat, i: int, limit: int) -> int:
+    """Length of a not-applicable mark ("无", "不适用", "/", "—") standing as a cell at i, else 0.
+
+    It is a cell when what follows it is a value, another such mark, the next row's label, the
+    table's next caption or heading, or a gap ("行政许可无行政处罚…", "规章 无 无 无",
+    "行政许可/第二十条…"); "无正当理由", "无法提供" or "增/减" are words of a label.
+    """
+    t = flat.text
+    for w in _NA_WORDS + tuple("/\\" + _DASHES):
+        if t.startswith(w, i):
+            k = i + len(w)
+            if (k >= limit or flat.gap[k] or _starts_value(t, k) or any(t.startswith(x, k) for x in _NA_WORDS)
+                    or _TABLE_TEXT.match(t, k)):
+                return len(w)
+    return 0
 
 
 def _starts_value(t: str, i: int) -> bool:
@@ -230,14 +266,20 @@ def _pieces(flat: Flat, a: int, b: int, signed: bool) -> tuple[list[Piece], list
     while i < b:
         ch = t[i]
         hard_before = bool(flat.gap[i]) and i > a
-        if ch in "/\\" or (ch in _DASHES and not (signed and i + 1 < b and t[i + 1].isdigit())):
+        # a hyphen before digits is a minus sign in a signed row; any other dash is a 不适用 mark
+        if ch in "/\\" or (ch in _DASHES and not (signed and ch == "-" and i + 1 < b and t[i + 1].isdigit())):
             out.append(Piece("", (), flat.orig[i], flat.orig[i] + 1, na=True))
             i += 1
             continue
+        word = next((w for w in _NA_WORDS if t.startswith(w, i)), "")
+        if word:
+            out.append(Piece("", (), flat.orig[i], flat.orig[i + len(word) - 1] + 1, na=True))
+            i += len(word)
+            continue
         j = i
         sign = ""
-        if ch in "+" + _DASHES:
-            sign = "-" if ch in _DASHES else "+"
+        if ch in "+-":
+            sign = ch
             j += 1
         digits, pos, doubt_chars = [], [], []
         while j < b and (t[j].isdigit() and t[j].isascii() or t[j] in _OCR or t[j] == ","):
@@ -777,7 +819,7 @@ def _row_jobs(flat: Flat, report: Report, table: str, hits: list[RowHit], stop: 
     ed = report.edition
     pending_doubt: dict[int, str] = {}
     for i, h in enumerate(hits):
-        nxt = hits[i + 1].start if i + 1 < len(hits) else stop
+        nxt = _label_start(flat, hits[i + 1]) if i + 1 < len(hits) else stop
         block = next(b for b in ed.table(table).blocks if h.row in b.rows)
         cols = [c.key for c in block.columns]
         keys = [f"{table}.{h.row.key}.{c}" for c in cols]
@@ -881,10 +923,15 @@ def _review_values(flat: Flat, i: int, end: int) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     words = 0
     while i < end:
-        if _starts_value(t, i):
+        if _starts_value(t, i) or _na_word(flat, i, end):
             j = i
-            while j < end and _in_value(t, j, False):
-                j += 1
+            while j < end:
+                if _in_value(t, j, False):
+                    j += 1
+                elif n := _na_word(flat, j, end):
+                    j += n
+                else:
+                    break
             if j < len(t) and t[j] in _PROSE_AFTER and not flat.gap[j]:
                 i = j + 1
                 continue

@@ -32,7 +32,7 @@ def _label_texts() -> list[str]:
     """Row and column labels of both editions, longest first."""
     labels = {r.label.split("（区分")[0] for ed in EDITIONS.values() for t in ed.tables for r in t.rows}
     labels |= {"本年度办理结果", "社会公益组织", "法律服务机构", "本年新制作数量", "本年制发件数", "上年结转政府信息公开申请数量"}
-    return sorted((x for x in labels if len(x) >= 4), key=len, reverse=True)
+    return sorted((x for x in labels if len(x) >= 4), key=lambda x: (-len(x), x))
 
 
 def labels_split(sep: str):
