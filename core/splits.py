@@ -59,7 +59,7 @@ class Placed:
 Split = tuple[Placed, ...]
 
 
-def _number(piece: Piece, o: int, e: int, kind: Kind | None = None,
+def piece_number(piece: Piece, o: int, e: int, kind: Kind | None = None,
             unit: str | None = None) -> tuple[Value, tuple[int, int]] | None:
     """The number made of piece digits [o, e), with sign/fraction where it touches the edges.
 
@@ -93,7 +93,7 @@ def _number(piece: Piece, o: int, e: int, kind: Kind | None = None,
     return value, (start, end)
 
 
-def _fits(value: Value, kind: Kind) -> bool:
+def fits_kind(value: Value, kind: Kind) -> bool:
     if value is NA or value is None:
         return True
     if isinstance(value, Decimal) and kind is not Kind.AMOUNT:
@@ -211,8 +211,8 @@ def row_splits(pieces: Sequence[Piece], kinds: Sequence[Kind],
         key = (st, L, j)
         if key not in numbers:
             q = piece_at[L]
-            got = _number(pieces[q], st - first[q], L - first[q], kinds[j], units[j])
-            numbers[key] = got if got is not None and _fits(got[0], kinds[j]) else None
+            got = piece_number(pieces[q], st - first[q], L - first[q], kinds[j], units[j])
+            numbers[key] = got if got is not None and fits_kind(got[0], kinds[j]) else None
         return numbers[key]
 
     budget = [NODE_CAP]
