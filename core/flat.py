@@ -2,11 +2,11 @@
 
 Such text may be one long line; labels are broken by stray spaces ("本年度办 理结果"); the
 column header may be gone, repeated or run into the sentence before; the numbers of adjacent
-cells may run together ("一、本年新收政府信息公开申请数量130000013"). This reader works on the
-text with all whitespace removed (every character keeps its offset in the source), finds each
-row by its key phrases from the edition definition wherever it stands, and takes the value
-characters that follow the label. Tabs and pipes still mark cells where the text kept them; where
-it did not, the digits are split by the balance rules (``core.splits``):
+cells may run together ("一、本年新收政府信息公开申请数量130000013"). ``core.flat_text`` finds
+each row by its key phrases wherever it stands and takes the value text that follows its label.
+Here that text becomes cells: where tabs or pipes still delimit them and no delimiter can have
+been lost, one value per cell; otherwise the digits are split by the balance rules
+(``core.splits``):
 
 * one split satisfies every rule → the cells are filled and marked inferred (推算);
 * several do → the cells that differ stay blank and uncertain, the row's candidate splits are
@@ -21,10 +21,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from core.editions import EDITIONS, Edition, Kind
-from core.model import HOW_INFERRED, Reading, Report, SplitChoice
 from core.flat_text import (PROSE_AFTER, Flat, RowHit, Stretch, chain, flatten, label_opened, label_start,
                             review_header_end, review_values, stray_digits, stretch, strip_numbering, value_range)
-from core.splits import Piece, Placed, Split, fits_kind, piece_number, iter_pinned, row_splits, solve_joint, values_of
+from core.model import HOW_INFERRED, Reading, Report, SplitChoice
+from core.splits import Piece, Placed, Split, fits_kind, iter_pinned, piece_number, row_splits, solve_joint, values_of
 from core.values import NA, Value, format_value
 
 # ------------------------------------------------------------------ rows into readings
