@@ -16,12 +16,13 @@ been lost, one value per cell; otherwise the digits are split by the balance rul
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from core.editions import EDITIONS, Edition, Kind
-from core.flat_text import (PROSE_AFTER, Flat, RowHit, Stretch, chain, flatten, label_opened, label_start,
+from core.flat_text import (DELIMS, PROSE_AFTER, Flat, RowHit, Stretch, chain, flatten, label_opened, label_start,
                             review_header_end, review_values, stray_digits, stretch, strip_numbering, value_range)
 from core.model import HOW_INFERRED, Reading, Report, SplitChoice
 from core.splits import Piece, Placed, Split, fits_kind, iter_pinned, piece_number, row_splits, solve_joint, values_of
@@ -48,7 +49,7 @@ class RowJob:
     splits: list[Split] | None = None         # candidate splits; None = too many to list
 
 
-def _field_shape(st: Stretch) -> tuple[int, int]:
+def field_shape(st: Stretch) -> tuple[int, int]:
     """(fields up to the last one holding a value, all fields counted to the next label)."""
     cells = st.fields or []
     core = len(cells)
@@ -64,12 +65,13 @@ def table_overhead(flat: Flat, jobs: list[RowJob]) -> int | None:
     label's own, a closing pipe, merged group cells). Only with that known can trailing blank
     cells be told from delimiters lost between run-together values. The largest count seen is
     used, and at least one when the table's labels are cells opened by a delimiter (the next
-    label is too): lost delimiters only ever lower the count. None: no complete delimited row.
+    label is too): lost delimiters only ever lower the count. The table's last row is followed
+    by a heading, not a row, and says nothing about it. None: no complete delimited row.
     """
     seen = []
-    for j in jobs:
+    for j in jobs[:-1]:
         if j.stretch is not None and j.stretch.fields is not None:
-            core, total = _field_shape(j.stretch)
+            core, total = field_shape(j.stretch)
             if core == len(j.keys):
                 seen.append(total - core)
     if not seen:
@@ -89,7 +91,7 @@ def _from_fields(job: RowJob, overhead: int | None) -> list[Placed] | None:
     st = job.stretch
     k = len(job.keys)
     cells = st.fields or []
-    core, total = _field_shape(st)
+    core, total = field_shape(st)
     if core > k or not all(len(c) <= 1 and _whole(c[0]) is not None for c in cells[:core] if c):
         return None
     placed = [_placed(c[0], kd, unit) if c else Placed(None, None)
@@ -397,15 +399,16 @@ def read_flat(text: str, year: int | None, agency: str | None, fallback: Edition
     report.source_format = "text"
     jobs: dict[str, list[RowJob]] = {"active": [], "apply": [], "review": []}
 
+    apply = edition.table("apply")
+    stop3 = t4 if t4 >= 0 else len(t)
+    hits3 = chain(flat, list(apply.blocks[0].rows), max(0, t3 - 8), stop3)
+    flat.line_cells = _cell_per_line(flat, hits3, stop3, len(apply.blocks[0].columns))
     # table 二
     active = edition.table("active")
     rows2 = list(active.rows)
     hits2 = chain(flat, rows2, a2, t3)
     _row_jobs(flat, report, "active", hits2, t3, jobs["active"])
     # table 三
-    apply = edition.table("apply")
-    stop3 = t4 if t4 >= 0 else len(t)
-    hits3 = chain(flat, list(apply.blocks[0].rows), max(0, t3 - 8), stop3)
     _row_jobs(flat, report, "apply", hits3, stop3, jobs["apply"])
     # table 四
     if t4 >= 0:
@@ -437,6 +440,26 @@ def read_flat(text: str, year: int | None, agency: str | None, fallback: Edition
     if not consistent and any(j.fixed is None for j in jobs["apply"]):
         report.notes.append("表三连写数字无法拆分得使全部勾稽关系成立：已按各行合计拆分（推算），不平衡之处见问题清单")
     return FlatResult(report, choices, found, not consistent)
+
+
+def _cell_per_line(flat: Flat, hits: list[RowHit], stop: int, k: int) -> bool:
+    """Is each cell on a line of its own, a blank cell an empty line (a crawl of a page's table)?
+
+    So it is when, with no tab or pipe in table 三, counting its line breaks as cells gives no row
+    more than its k cells and most rows with values exactly k: double-spaced text gives more,
+    text whose blank cells vanished fewer.
+    """
+    if not hits or any(set(flat.gap[i]) & DELIMS for i in range(hits[0].start, min(stop, len(flat.gap)))):
+        return False
+    trial = dataclasses.replace(flat, line_cells=True)
+    cores = []
+    for i, h in enumerate(hits):
+        nxt = label_start(flat, hits[i + 1]) if i + 1 < len(hits) else stop
+        a, b = value_range(trial, h.end, nxt, False)
+        st = stretch(trial, a, b, False)
+        if st.pieces and st.fields is not None:
+            cores.append(field_shape(st)[0])
+    return bool(cores) and max(cores) == k and 2 * sum(c == k for c in cores) >= len(cores)
 
 
 def _locate(flat: Flat) -> tuple[int, int, int] | None:
@@ -512,11 +535,12 @@ def _review_job(flat: Flat, report: Report, t4: int, out: list[RowJob]) -> None:
         return
     a, b = ranges[0][0], ranges[-1][1]
     st = stretch(flat, a, b, False)
-    # Tab-delimited header blanks before the values are no cells: keep the cells from the first value.
-    if st.fields is not None and not flat.separated:
-        cells = st.fields
-        first = next((n for n, c in enumerate(cells) if c), 0)
-        st.fields = cells[first:]
+    # Empty header cells may come before the values (Word's export of the merged header): as
+    # many empty fields as there are beyond the table's fifteen cells are no cells.
+    if st.fields is not None and len(st.fields) > len(keys):
+        extra = len(st.fields) - len(keys)
+        if not any(st.fields[:extra]):
+            st.fields = st.fields[extra:]
     out.append(RowJob("review", "review", "表四", keys, kinds, sums, st, flat.span(t4, t4 + 4),
                       units=[None] * len(keys)))
 

@@ -33,6 +33,7 @@ class Flat:
     orig: list[int]
     gap: list[str]              # the whitespace/delimiters before each kept character
     separated: bool = False     # tabs between cells, a row per line (a browser's copy of a table)
+    line_cells: bool = False    # a cell per line, blank cells as empty lines (a crawl of a page)
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.orig[a], self.orig[b - 1] + 1
@@ -320,17 +321,23 @@ def stretch(flat: Flat, a: int, b: int, signed: bool) -> Stretch:
     st = Stretch(pieces, span, raw, soft=soft)
     # Delimited cells: a tab or pipe before each cell, as in Word's export joined into one line.
     gaps = [flat.gap[i] for i in range(a, b)] + [flat.gap[b] if b < len(flat.gap) else ""]
-    if any(set(g) & DELIMS for g in gaps):
+    if flat.line_cells or any(set(g) & DELIMS for g in gaps):
         st.fields = _fields(flat, a, b, pieces)
     return st
+
+
+def _openers(flat: Flat, g: str) -> int:
+    """Cells opened in a gap: each tab or pipe, and each line break where a line is a cell."""
+    return sum(ch in DELIMS or (flat.line_cells and ch == "\n") for ch in g)
 
 
 def _fields(flat: Flat, a: int, b: int, pieces: list[Piece]) -> list[list[Piece]] | None:
     """Pieces grouped into delimited cells (empty cells included), or None if not delimited cleanly.
 
-    Each tab or pipe opens a cell, as in Word's export with its line breaks lost. In a browser's
-    copy tabs stand between cells and a row is a line: there a line break opens the row's first
-    cell and the tabs before the line's end are its trailing blank cells.
+    Each tab or pipe opens a cell, as in Word's export with its line breaks lost; where a line is
+    a cell, so does each line break. In a browser's copy tabs stand between cells and a row is a
+    line: there a line break opens the row's first cell and the tabs before the line's end are
+    its trailing blank cells.
     """
     starts = {p.start: p for p in pieces}
     cells: list[list[Piece]] = []
@@ -342,7 +349,7 @@ def _fields(flat: Flat, a: int, b: int, pieces: list[Piece]) -> list[list[Piece]
             head, _, tail = (g.partition("\n") if i == b else g.rpartition("\n"))
             n = sum(ch in DELIMS for ch in head) if i == b else sum(ch in DELIMS for ch in tail) + 1
         else:
-            n = sum(ch in DELIMS for ch in g)
+            n = _openers(flat, g)
         if i == a and n == 0:
             return None                  # values glued to the label: not delimited
         cells.extend([] for _ in range(n))
@@ -360,7 +367,7 @@ def label_opened(flat: Flat, at: int) -> bool:
     i = at
     while True:
         line_start = flat.gap[i].rpartition("\n")[2]          # what stands before it on its line
-        if set(line_start) & DELIMS:
+        if set(line_start) & DELIMS or (flat.line_cells and "\n" in flat.gap[i]):
             return True
         if "\n" in flat.gap[i] or i == 0 or at - i >= 16 or not ("\u4e00" <= t[i - 1] <= "\u9fff" or t[i - 1] in "、.（）()“”"):
             return False

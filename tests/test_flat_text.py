@@ -272,6 +272,26 @@ def test_table_copied_from_a_web_page_reads_every_cell_with_blanks(seed):
     assert report.uncertain_keys() == []
 
 
+def crawled_text(doc) -> str:
+    """A seed's report as a crawler's text of its web page: each table cell on a line of its own,
+    a blank cell an empty line (``get_text("\\n")`` of the official form's HTML)."""
+    from tests.readers.fixtures import INTRO, OUTRO, TABLE_HEADINGS, _grid_cells
+    lines = list(doc.title) + list(INTRO)
+    for lay in doc.layouts():
+        lines.append(TABLE_HEADINGS[lay.table.key])
+        lines += [text.replace("\n", "") for *_pos, text, _header in _grid_cells(lay, doc.cell_text)]
+    return "\n".join(lines + list(OUTRO)) + "\n"
+
+
+@pytest.mark.parametrize("seed_file", SEED_FILES, ids=[p.stem[:3] for p in SEED_FILES])
+def test_crawled_page_text_reads_every_cell_with_blank_lines_as_blank_cells(seed_file):
+    from tests.readers.fixtures import SeedDoc
+    doc = SeedDoc(seed_file)
+    report = extract(crawled_text(doc))
+    assert {k: to_json(report.value(k)) for k in doc.expected["cells"]} == doc.expected["cells"]
+    assert report.uncertain_keys() == []
+
+
 def test_read_cells_stay_read():
     """Delimited values (tabs kept) are read, not inferred: the solver only fills what it must."""
     values = consistent_values(EDITION_2019, 14)
