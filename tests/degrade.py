@@ -53,6 +53,15 @@ def browser_copy(piped: str) -> str:
                      for ln in piped.splitlines()) + "\n"
 
 
+def crawl_copy(piped: str) -> str:
+    """A crawler's text of a web page's tables: each cell on a line of its own, a blank cell an
+    empty line, from text in the synthetic "pipes" layout (``tests.synth``)."""
+    lines: list[str] = []
+    for ln in piped.splitlines():
+        lines.extend(ln[2:-2].split(" | ") if ln.startswith("| ") else [ln])
+    return "\n".join(lines) + "\n"
+
+
 NARRATIVE = ("本机关全年主动公开规章2件、规范性文件15件，公开行政许可信息1200条、行政处罚信息35条、行政强制信息3条。"
              "本年新收政府信息公开申请13件，上年结转2件，予以公开8件，部分公开1件，不予公开2件，"
              "结转下年度继续办理1件。全年未发生行政复议和行政诉讼案件。")

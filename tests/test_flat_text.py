@@ -20,7 +20,7 @@ from core.model import HOW_INFERRED, HOW_READ, Report
 from core.rules import Checker, Status
 from core.values import NA, from_json, to_json
 from tests.conftest import SEED_FILES, expected_for
-from tests.degrade import VARIANTS, browser_copy, no_line_breaks, no_whitespace, with_narrative
+from tests.degrade import VARIANTS, browser_copy, crawl_copy, no_line_breaks, no_whitespace, with_narrative
 from tests.synth import consistent_values, render
 
 
@@ -228,7 +228,7 @@ def _drop_separators(text: str, share: float, rnd: random.Random) -> str:
 @given(seed=st.integers(0, 10_000),
        edition=st.sampled_from(["2019", "2021", "2021+小计"]),
        blanks=st.booleans(), share=st.sampled_from([1.0, 1.0, 0.8, 0.5, 0.2]),
-       layout=st.sampled_from(["inline", "inline", "tabs", "browser"]),
+       layout=st.sampled_from(["inline", "inline", "tabs", "browser", "crawl"]),
        na_mark=st.sampled_from([None, "/", "无", "—", "不适用"]))
 def test_random_consistent_tables_read_back_run_together_never_wrong_unmarked(seed, edition, blanks, share, layout,
                                                                             na_mark):
@@ -242,7 +242,8 @@ def test_random_consistent_tables_read_back_run_together_never_wrong_unmarked(se
         values = _blank_some(values, lambda: rnd.random() < 0.3)
     if na_mark:
         values = {k: NA if v == 0 and rnd.random() < 0.3 else v for k, v in values.items()}
-    text = browser_copy(render(edition, values, "pipes")) if layout == "browser" else render(edition, values, layout)
+    copy = {"browser": browser_copy, "crawl": crawl_copy}.get(layout)
+    text = copy(render(edition, values, "pipes")) if copy else render(edition, values, layout)
     if na_mark:
         text = re.sub(r"(?<=[\s|])/(?=[\s|])", na_mark, text)
     report = extract(_drop_separators(text, share, rnd))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.review import review_path
 from core.rules import split_choice_for
+from core.values import to_json
 from gui.cell_state import CellState
 from gui.table_model import STATE_ROLE
 from tests.conftest import SEED_FILES, expected_for
@@ -50,6 +51,20 @@ def test_ctrl_shift_v_opens_pasted_text_with_its_review_in_the_user_data_folder(
     qtbot.keyClick(w, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert review_path(w.source_path).exists()
     assert list(pasted.glob("*.review.json")) == [review_path(w.source_path)]
+
+
+def test_a_page_copied_with_its_markup_only_opens_as_html(qtbot, tmp_path, open_window, seed_copy):
+    from PySide6.QtCore import QMimeData
+    from tests.readers.fixtures import SeedDoc, build_html
+    w = open_window(seed_copy())
+    doc = SeedDoc(SEED_002)
+    mime = QMimeData()
+    mime.setHtml(build_html(doc, "utf-8").decode("utf-8"))
+    QApplication.clipboard().setMimeData(mime)
+    with qtbot.waitSignal(w.report_opened, timeout=10000):
+        qtbot.keyClick(w, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.source_path.suffix == ".html" and w.source_path.parent == (tmp_path / "userdata" / "pasted").resolve()
+    assert {k: to_json(w.report.value(k)) for k in doc.expected["cells"]} == doc.expected["cells"]
 
 
 def test_pasting_nothing_or_no_report_keeps_the_current_report(qtbot, tmp_path, open_window, seed_copy):
