@@ -23,5 +23,12 @@ def main(argv: list[str]) -> int:
     return run(argv)
 
 
+def console() -> int:
+    """The installed commands' entry point (``gov-report-review`` and ``gov-report-review-gui``)."""
+    return main(sys.argv[1:])
+
+
 if __name__ == "__main__":
+    import multiprocessing
+    multiprocessing.freeze_support()   # a batch's worker processes, in the standalone build, start here
     sys.exit(main(sys.argv[1:]))

@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.export_cli import summary_workbook_bytes  # noqa: E402
-from core.export_docx import export_docx, export_docx_inplace  # noqa: E402
-from core.export_xlsx import export_xlsx  # noqa: E402
+from core.exports.cli import summary_workbook_bytes  # noqa: E402
+from core.exports.docx import export_docx, export_docx_inplace  # noqa: E402
+from core.exports.xlsx import export_xlsx  # noqa: E402
 from core.loader import load  # noqa: E402
 from core.rules import Checker  # noqa: E402
 

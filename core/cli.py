@@ -35,7 +35,7 @@ def check_result(path: Path, report: Report, checker: Checker) -> dict:
 
 
 def finding_json(f: Finding) -> dict:
-    return {
+    out = {
         "rule": f.rule.id,
         "severity": f.severity,
         "cells": list(f.rule.cells),
@@ -47,6 +47,12 @@ def finding_json(f: Finding) -> dict:
         "blank_cells": list(f.blank_cells),
         "message": f.message,
     }
+    if f.span is not None:                      # text rules (contract.md "Rules beyond the tables")
+        out["span"] = [f.span[0], f.span[1]]
+    if f.other_file is not None:                # cross-report rules
+        out["other_file"] = f.other_file
+        out["other_cells"] = list(f.other_cells)
+    return out
 
 
 def summary_text(path: Path, report: Report, checker: Checker) -> str:
@@ -77,6 +83,9 @@ def summary_text(path: Path, report: Report, checker: Checker) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if getattr(args, "cross", False):
+        from core.cross_cli import check_cross
+        return check_cross(args)
     status = 0
     out = sys.stdout
     for path in report_files(args.paths, args.recursive):
@@ -120,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="每个文件输出一行 JSON（JSON Lines）")
     check.add_argument("--recursive", action="store_true", help="递归读取子文件夹")
     check.add_argument("--review", action="store_true", help="应用报告旁保存的校对记录（.review.json）")
+    check.add_argument("--cross", action="store_true",
+                       help="比较同一机关相邻年度的报告（上年结转、项目数量、现行有效件数）")
     check.set_defaults(func=cmd_check)
     _add_export(sub)
     return parser
@@ -127,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
     try:
-        from core.export_cli import add_parser
+        from core.exports.cli import add_parser
     except ImportError:
         return
     add_parser(sub)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -154,14 +155,41 @@ class ReviewSession:
         return cls.from_json(obj)
 
 
+def _current_umask() -> int:
+    """The process umask. os.umask can only be read by setting it, so set it back at once."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _target_mode(path: Path) -> int:
+    """The mode the written file should have: that of the file it replaces, else the umask's.
+
+    mkstemp creates its file 0600 (private), which would leave exported workbooks and review
+    files unreadable by colleagues and backup tools; a plain ``open()`` would give 0666 & ~umask.
+    """
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_current_umask()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target and rename: never a half-written file."""
+    """Write to a temporary file beside the target and rename: never a half-written file.
+
+    The result has the mode of the file it replaces, or the normal mode for the umask when new.
+    """
+    mode = _target_mode(path)
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        try:
+            os.chmod(tmp, mode)
+        except OSError:
+            pass  # a file system without POSIX modes (FAT, some network shares): keep its default
         os.replace(tmp, path)
     except BaseException:
         try:

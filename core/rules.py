@@ -53,6 +53,9 @@ class Finding:
     computed: Number | None = None     # Σ computed side, blanks as 0
     blank_cells: tuple[str, ...] = ()  # inputs that were blank or "/"
     message: str = ""
+    span: tuple[int, int] | None = None      # text rules: the characters in the source text it is about
+    other_file: str | None = None            # cross-report rules: the other year's report…
+    other_cells: tuple[str, ...] = ()        # …and its cells compared
 
     @property
     def difference(self) -> Number | None:
@@ -218,16 +221,28 @@ class Checker:
     findings: dict[str, Finding] = field(default_factory=dict)
     by_cell: dict[str, list[Rule]] = field(default_factory=lambda: defaultdict(list))
     report_findings: list[Finding] = field(default_factory=list)
+    extras: list = field(default_factory=list)   # rule sets beyond the tables (core.text_rules, core.cross)
 
     def __post_init__(self) -> None:
+        if not self.extras:
+            from core.text_rules import TextRules   # text rules are always on
+            self.extras = [TextRules(self.report)]
         self.rebuild()
+
+    def add_rules(self, rule_set) -> None:
+        """Add a rule set (an object with ``cells`` and ``findings(report)``), e.g. the cross-report rules."""
+        self.extras.append(rule_set)
+        self.report_findings = self._report_findings()
+
+    def _report_findings(self) -> list[Finding]:
+        return _report_level(self.report) + [f for x in self.extras for f in x.findings(self.report)]
 
     def rebuild(self) -> None:
         """Check everything from scratch (after opening, or when the edition changed)."""
         self.rules = _rules_for(self.report.edition)
         self.by_cell = _index_for(self.report.edition, self.rules)
         self.findings = {r.id: evaluate(r, self.report) for r in self.rules}
-        self.report_findings = _report_level(self.report)
+        self.report_findings = self._report_findings()
 
     def recheck(self, key: str) -> list[Finding]:
         """Re-evaluate the rules touching one cell; return the findings whose outcome changed."""
@@ -246,6 +261,15 @@ class Checker:
             if old is None or (old.status, old.reported, old.computed, old.message) != (
                     new.status, new.reported, new.computed, new.message):
                 changed.append(new)
+        if any(key in x.cells for x in self.extras):
+            old = {f.rule.id: f for f in self.report_findings}
+            self.report_findings = self._report_findings()
+            for f in self.report_findings:
+                o = old.pop(f.rule.id, None)
+                if o is None or (o.status, o.reported, o.computed, o.message) != (
+                        f.status, f.reported, f.computed, f.message):
+                    changed.append(f)
+            changed += [Finding(o.rule, Status.OK) for o in old.values()]   # findings that went away
         return changed
 
     def problems(self) -> list[Finding]:
@@ -381,5 +405,59 @@ def localise(checker: Checker) -> list[Suggestion]:
         out.append(Suggestion(key, value, tuple(sorted(hit)),
                               f"{d.label} 现为{now}，改为 {format_value(value)} 即可使"
                               f"{len(hit)}条勾稽关系全部成立"))
+    out = [_with_alternatives(report, s) for s in out]
+    out += _pinned_doubts(checker, {s.cell for s in out})
     return sorted(out, key=lambda s: -len(s.rules))
+
+
+def _alternatives_text(reading, value: Number) -> str:
+    alts = [a for a in reading.alternatives if a is not None] if reading is not None else []
+    if not alts:
+        return ""
+    same = "，与识别的另一种可能一致" if value in alts else ""
+    return f"（识别的其他可能：{'、'.join(format_value(a) for a in alts)}{same}）"
+
+
+def _with_alternatives(report: Report, s: Suggestion) -> Suggestion:
+    """A suggestion for a doubtful OCR cell also names what else the recogniser saw there."""
+    cell = report.cells[s.cell]
+    extra = _alternatives_text(cell.reading, s.value) if cell.uncertain else ""
+    return Suggestion(s.cell, s.value, s.rules, s.message + extra) if extra else s
+
+
+def _pinned_doubts(checker: Checker, taken: set[str]) -> list[Suggestion]:
+    """Uncertain readings (OCR doubts, inferred splits) that the balance rules pin to another value.
+
+    A doubtful cell needs no second broken rule to be suspected: it is suspect already. It is
+    pinned when every equation it takes part in whose other inputs are all certain and not blank
+    asks for one and the same value. The recogniser's own alternatives go into the message, so
+    the auditor sees both the rules' value and what else the page might say.
+    """
+    report = checker.report
+    out = []
+    for key, cell in report.cells.items():
+        if key in taken or cell.edited or cell.reading is None or not cell.reading.uncertain:
+            continue
+        needs, used = set(), []
+        for rule in checker.by_cell.get(key, ()):
+            if rule.type is not RuleType.EQUAL:
+                continue
+            others = [k for k in rule.cells if k != key]
+            if any(report.cells[k].uncertain or report.value(k) is None or report.value(k) == NA for k in others):
+                continue
+            needs.add(_needed(rule, key, report))
+            used.append(rule.id)
+        if len(needs) != 1:
+            continue
+        value = needs.pop()
+        kind = cell.definition.kind
+        if value < 0 and kind is not Kind.SIGNED or (kind is not Kind.AMOUNT and value != int(value)):
+            continue
+        if report.value(key) == value:
+            continue
+        now = format_value(report.value(key)) or "空白"
+        msg = f"{cell.definition.label} 读取不确定（现为{now}），按勾稽关系应为 {format_value(value)}"
+        msg += _alternatives_text(cell.reading, value)
+        out.append(Suggestion(key, value, tuple(sorted(used)), msg))
+    return out
 

@@ -3,7 +3,7 @@
 ``install(window)`` is called by the main window at the end of its construction. The window
 exposes ``report``, ``checker``, ``session`` (ReviewSession), ``source_path``, ``menu_file``,
 ``toolbar`` and ``show_status(text)``; everything else lives here. The exports themselves are
-``core.export_xlsx`` / ``core.export_docx`` (no Qt there); this module asks where to save (the
+``core.exports.xlsx`` / ``core.exports.docx`` (no Qt there); this module asks where to save (the
 source's folder, "<机关><年度>年报_校对.xlsx"), asks for confirmation when errors remain, shows a
 Chinese message when the file cannot be written, and confirms in the status bar with a link that
 opens the folder.
@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
-from core.export_common import ExportError, suggested_name, unresolved_errors
+from core.exports.common import ExportError, suggested_name, unresolved_errors
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 DOCX_FILTER = "Word 文档 (*.docx)"
@@ -173,19 +173,19 @@ class ExportActions(QObject):
     # ------------------------------------------------------------------ the three actions
 
     def export_xlsx(self) -> Path | None:
-        from core.export_xlsx import export_xlsx
+        from core.exports.xlsx import export_xlsx
         w = self.window
         return self._run(".xlsx", XLSX_FILTER, "导出 Excel 工作簿", " Excel 工作簿",
                          lambda p: export_xlsx(w.report, p, w.checker, w.session))
 
     def export_docx(self) -> Path | None:
-        from core.export_docx import export_docx
+        from core.exports.docx import export_docx
         w = self.window
         return self._run(".docx", DOCX_FILTER, "导出 Word 报告", " Word 报告",
                          lambda p: export_docx(w.report, p, w.checker, w.session))
 
     def export_inplace(self) -> Path | None:
-        from core.export_docx import export_docx_inplace
+        from core.exports.docx import export_docx_inplace
         w = self.window
         if not self._source_is_docx():
             QMessageBox.information(w, "写回原 Word 文档", "只有从 Word（.docx）文档打开的报告才能写回原文档。")

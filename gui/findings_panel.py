@@ -6,11 +6,12 @@ the finding across re-checks and reopening.
 """
 from __future__ import annotations
 
+import html
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -26,6 +27,11 @@ FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 VERDICT_COL = 6
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def detail_lines(f: Finding, label_of) -> list[str]:
+    """The message, then the numbers and blank inputs (a finding without numbers says its message once)."""
+    return [f.message] + [line for line in finding_lines(f, label_of)[1:] if line != f.message]
 
 
 def key_of(f: Finding) -> str:
@@ -76,7 +82,7 @@ class FindingsModel(QAbstractTableModel):
                     if v else "选中后可标为“原文错误”或“已更正”")
         if role == Qt.ItemDataRole.ToolTipRole:
             label = self.doc.report.edition.cell_defs
-            return "\n".join([f.message] + finding_lines(f, lambda k: label[k].label)[1:])
+            return "\n".join(detail_lines(f, lambda k: label[k].label if k in label else k))
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QBrush(QColor("#c0392b") if f.status is Status.ERROR else QColor("#9a7400"))
         if role == Qt.ItemDataRole.BackgroundRole and col == VERDICT_COL and self.doc.verdict_of(f):
@@ -145,6 +151,7 @@ class FindingsPanel(QWidget):
     verdict_requested = Signal(str, object, str)   # finding key, verdict code or None, comment
     suggestion_requested = Signal(object)          # Suggestion
     split_chosen = Signal(object, int)             # SplitChoice, index of the chosen candidate
+    other_requested = Signal(str, tuple)           # a cross-report finding's other report and its cells
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,7 +165,9 @@ class FindingsPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.detail = QLabel("在上表选择一条问题以查看详情")
         self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.detail.linkActivated.connect(lambda _link: self._other())
         self.comment = QLineEdit()
         self.comment.setPlaceholderText("校对说明（可选）")
         self.btn_source = QPushButton("标为“原文错误”")
@@ -170,9 +179,11 @@ class FindingsPanel(QWidget):
         self.split_list = SplitList()
         self.split_list.hide()
         self.split_list.chosen.connect(self._choose_split)
+        self.btn_other = QPushButton("打开对照报告")
+        self.btn_other.setToolTip("在新窗口中打开跨年度问题所对照的另一年度报告，并选中对应单元格")
         row = QHBoxLayout()
         row.addWidget(self.comment, 1)
-        for b in (self.btn_source, self.btn_fixed, self.btn_clear, self.btn_suggest):
+        for b in (self.btn_source, self.btn_fixed, self.btn_clear, self.btn_suggest, self.btn_other):
             row.addWidget(b)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
@@ -184,6 +195,7 @@ class FindingsPanel(QWidget):
         self.btn_fixed.clicked.connect(lambda: self._verdict(CORRECTED))
         self.btn_clear.clicked.connect(lambda: self._verdict(None))
         self.btn_suggest.clicked.connect(self._suggest)
+        self.btn_other.clicked.connect(self._other)
         self._enable(None)
 
     def set_document(self, doc: ReviewDocument) -> None:
@@ -193,6 +205,10 @@ class FindingsPanel(QWidget):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()          # once: per-edit resizing would cost a frame
+        fm = self.table.fontMetrics()                  # findings may arrive later (cross rules): no "…"
+        for col in (0, 2, 3, 4, 5):
+            need = max(fm.horizontalAdvance(COLUMNS[col]), fm.horizontalAdvance("错误" if col == 0 else "-9999")) + 18
+            self.table.setColumnWidth(col, max(self.table.columnWidth(col), need))
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(VERDICT_COL, self.fontMetrics().horizontalAdvance("国") * 16)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
@@ -252,10 +268,11 @@ class FindingsPanel(QWidget):
             self.finding_selected.emit(f)
 
     def _enable(self, f: Finding | None) -> None:
-        has = f is not None and bool(f.rule.cells)
+        has = f is not None           # text and report-level findings (no cells) take a verdict too
         for b in (self.btn_source, self.btn_fixed, self.btn_clear):
             b.setEnabled(has)
         self.comment.setEnabled(has)
+        self.btn_other.setEnabled(f is not None and f.other_file is not None)
         s = self.suggestion_for(f) if self.model is not None else None
         self.btn_suggest.setEnabled(s is not None)
         choice = split_choice_for(self.doc.report, f) if f is not None else None
@@ -268,7 +285,11 @@ class FindingsPanel(QWidget):
             lines = [f"原文“{choice.raw}”有{len(choice.candidates)}种可能的拆分（空 = 空白格）。"
                      "<b>选定拆分：</b>在下表单击一种（或选中后按回车），本行各格即按它填入，可撤销"]
         else:
-            lines = [f.message] + [x for x in finding_lines(f, lambda k: labels[k].label)[1:] if x != f.message]
+            lines = detail_lines(f, lambda k: labels[k].label if k in labels else k)
+        if f.other_file is not None:
+            cells = "、".join(labels[k].label if k in labels else k for k in f.other_cells)
+            lines.append(f"<b>对照报告：</b><a href=\"other\">{html.escape(Path(f.other_file).name)}</a>"
+                         f" · {html.escape(cells)}（点击打开）")
         if s is not None:
             lines.append(f"<b>建议：</b>{s.message}")
         v = self.doc.verdict_of(f)
@@ -291,6 +312,11 @@ class FindingsPanel(QWidget):
         choice = split_choice_for(self.doc.report, f) if f is not None else None
         if choice is not None and 0 <= index < len(choice.candidates):
             self.split_chosen.emit(choice, index)
+
+    def _other(self) -> None:
+        f = self.current()
+        if f is not None and f.other_file is not None:
+            self.other_requested.emit(f.other_file, tuple(f.other_cells))
 
     def _suggest(self) -> None:
         s = self.suggestion_for(self.current())

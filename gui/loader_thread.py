@@ -63,3 +63,33 @@ class LoadJob(QRunnable):
             self.signals.cancelled.emit()
         else:
             self.signals.loaded.emit(opened)
+
+
+class NeighbourSignals(QObject):
+    found = Signal(object)           # (job, last year's Facts or None, next year's Facts or None)
+
+
+class NeighbourJob(QRunnable):
+    """Look for the same agency's reports of the neighbour years beside an opened report.
+
+    Runs after the report is shown (the auditor never waits for it); the window adds the
+    cross-report rules when it answers and the report it was for is still open.
+    """
+
+    def __init__(self, path: Path, agency: str | None, year: int | None, fallback: Path) -> None:
+        super().__init__()
+        self.path, self.agency, self.year, self.fallback = Path(path), agency, year, fallback
+        self.signals = NeighbourSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        from core.neighbours import find_neighbours
+        try:
+            prev, following = find_neighbours(self.path, self.agency, self.year, self.fallback, self._cancel.is_set)
+        except Exception:               # a folder that cannot be listed: simply no cross rules
+            prev = following = None
+        if not self._cancel.is_set():
+            self.signals.found.emit((self, prev, following))

@@ -1,5 +1,7 @@
 """Start the review window: ``run(argv)`` is what ``python app.py [FILE]`` calls.
 
+``python app.py FOLDER`` (or an archive ``.zip``, or several files) opens the batch window instead.
+
 Startup-timing switch (documented for bench/bench_gui.py and the kill test): with the
 environment variable ``GOV_REPORT_STARTUP=print`` the app prints ``READY <ms>`` (milliseconds
 since ``run`` began) on stdout once the window is shown and the grids are painted, and goes on;
@@ -17,8 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.i18n import install_font, install_translations
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "resources" / "sample_report.txt"
+SAMPLE = Path(__file__).resolve().parent / "sample_report.txt"   # package data: installed with the app
 ORG, APP = "gov-report-review", "年报校对"
 
 
@@ -37,6 +38,10 @@ def run(argv: list[str]) -> int:
     from gui.main_window import MainWindow
 
     files = [a for a in argv if not a.startswith("-")]
+    if files and (Path(files[0]).is_dir() or files[0].lower().endswith(".zip") or len(files) > 1):
+        from gui.workspaces import shared          # a folder, an archive or several files: the batch window
+        shared().open_batch([Path(f) for f in files])
+        return app.exec()
     window = MainWindow()
     mode = os.environ.get("GOV_REPORT_STARTUP", "")
     if mode:

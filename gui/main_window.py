@@ -13,21 +13,24 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayo
                                QMainWindow, QMenu, QMessageBox, QProgressDialog, QPushButton, QSizePolicy, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
+from core.cross import CrossRules, Facts
 from core.loader import REPORT_SUFFIXES
 from core.model import Report, SplitChoice
 from core.review import ReviewSession
 from core.rules import Checker, Finding, Suggestion
 from core.values import NA
-from gui import export_actions
+from gui import export_actions, print_preview
 from gui.commands import SetCellsCommand, TypeCellsCommand, VerdictCommand
 from gui.findings_panel import FindingsPanel
 from gui.form_view import FormTableView
 from gui.i18n import cjk_font
 from gui.legend import Legend
-from gui.loader_thread import LoadJob
+from gui.loader_thread import LoadJob, NeighbourJob
+from gui.page_view import PageView
 from gui.session import OpenedReview, ReviewDocument, fallback_dir, save_pasted
 from gui.source_view import SourceView
 from gui.table_model import ReportTableModel
+from gui.workspaces import Workspaces, shared
 
 APP_TITLE = "政府信息公开年报校对"
 MAX_RECENT = 8
@@ -41,9 +44,12 @@ class MainWindow(QMainWindow):
     report_opened = Signal()
     load_failed = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, workspaces: Workspaces | None = None) -> None:
         super().__init__()
+        self.workspaces = workspaces if workspaces is not None else shared()
         self.doc: ReviewDocument | None = None
+        self.neighbours: tuple[Facts | None, Facts | None] = (None, None)   # last / next year's report
+        self._neighbour_job: NeighbourJob | None = None
         self.undo_stack = QUndoStack(self)
         self.models: dict[str, ReportTableModel] = {}
         self.views: dict[str, FormTableView] = {}
@@ -57,6 +63,13 @@ class MainWindow(QMainWindow):
 
         self.source_view = SourceView()
         self.source_view.setFont(cjk_font(11))
+        self.page_view = PageView()
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setObjectName("left_tabs")
+        self.left_tabs.addTab(self.source_view, "原文")
+        self.left_tabs.addTab(self.page_view, "页面")
+        self.left_tabs.setTabEnabled(1, False)
+        self.left_tabs.setTabToolTip(1, "PDF 或扫描件的页面图像；选中一格时标出它在页面上的位置")
         self.tabs = QTabWidget()
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -78,7 +91,7 @@ class MainWindow(QMainWindow):
         legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         rl.addWidget(legend)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.source_view)
+        self.splitter.addWidget(self.left_tabs)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -104,14 +117,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.summary)
 
         self.source_view.offset_clicked.connect(self.select_cell_at)
+        self.page_view.cell_clicked.connect(self.select_cell_from_page)
         self.findings.finding_selected.connect(self.show_finding)
         self.findings.verdict_requested.connect(self.set_verdict)
         self.findings.suggestion_requested.connect(self.apply_suggestion)
         self.findings.split_chosen.connect(self.pick_split)
+        self.findings.other_requested.connect(self.open_other)
 
         self._build_actions()
         self._restore_settings()
         export_actions.install(self)
+        print_preview.install(self)
 
     # ------------------------------------------------------------------ public surface
 
@@ -156,11 +172,15 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_open = self._action("打开(&O)…", self.open_dialog, QKeySequence.StandardKey.Open, "打开年度报告")
-        self.act_paste_report = self._action("从剪贴板粘贴报告文本(&B)", self.paste_report, "Ctrl+Shift+V",
+        self.act_paste_report = self._action("从剪贴板粘贴报告文本(&T)", self.paste_report, "Ctrl+Shift+V",
                                              "把从网页等处复制的报告全文作为一份报告打开（校对记录保存在用户数据文件夹）")
         self.act_save = self._action("保存校对记录(&S)", self.save, QKeySequence.StandardKey.Save,
                                      "把修改、结论和说明保存到原文旁的校对记录文件（原文不会被修改）")
         self.act_quit = self._action("退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        self.act_batch = self._action("批量校对：打开文件夹(&B)…", self.open_batch_dialog, "Ctrl+Shift+O",
+                                      "把一个文件夹中的全部年度报告作为一批打开：列表、后台检查、跨年度对照")
+        self.act_batch_zip = self._action("批量校对：打开压缩包…", self.open_batch_zip_dialog, None,
+                                          "把一个 .zip 压缩包中的年度报告作为一批打开")
         self.act_undo = self.undo_stack.createUndoAction(self, "撤销")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.act_redo = self.undo_stack.createRedoAction(self, "重做")
@@ -183,6 +203,9 @@ class MainWindow(QMainWindow):
         self.menu_recent = QMenu("最近打开", self)
         self.menu_file.addMenu(self.menu_recent)
         self.menu_file.addAction(self.act_save)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_batch)
+        self.menu_file.addAction(self.act_batch_zip)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_edit = self.menuBar().addMenu("编辑(&E)")
@@ -300,11 +323,18 @@ class MainWindow(QMainWindow):
         self._pasted = path
         self.open_file(path)
 
-    def open_file(self, path: str | Path) -> None:
-        """Load in a worker thread; the current report stays until the new one is ready."""
+    def open_file(self, path: str | Path, select: tuple[str, ...] = (),
+                  neighbours: tuple[Facts | None, Facts | None] | None = None) -> None:
+        """Load in a worker thread; the current report stays until the new one is ready.
+
+        `select`: cells to select once it is open (a cross-report finding's cells in the other
+        report). `neighbours`: last and next year's reports when the caller (a batch) knows them;
+        otherwise they are looked for in the report's folder after it is shown.
+        """
         if self._job is not None:
             self._job.cancel()
         job = LoadJob(path, fallback_dir())
+        job.select, job.neighbours = tuple(select), neighbours      # type: ignore[attr-defined]
         self._job = job
         job.signals.loaded.connect(lambda opened, job=job: self._on_loaded(job, opened))
         job.signals.failed.connect(lambda msg, job=job: self._on_failed(job, msg))
@@ -355,9 +385,15 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             self.show_status("已取消打开，当前报告保持不变")
             return
-        self.set_document(opened)
+        self.set_document(opened, getattr(job, "select", ()), getattr(job, "neighbours", None))
 
-    def set_document(self, opened: OpenedReview) -> None:
+    def set_document(self, opened: OpenedReview, select: tuple[str, ...] = (),
+                     neighbours: tuple[Facts | None, Facts | None] | None = None) -> None:
+        previous = self.doc.source if self.doc is not None else None
+        if self._neighbour_job is not None:
+            self._neighbour_job.cancel()
+            self._neighbour_job = None
+        self.neighbours = (None, None)
         if self.doc is not None:
             self.doc.deleteLater()
         self.undo_stack.clear()
@@ -368,11 +404,18 @@ class MainWindow(QMainWindow):
             self.reviewer_edit.setText(doc.session.reviewer)
         self.doc = doc
         doc.cells_changed.connect(lambda *_: self._update_summary())
+        doc.cells_changed.connect(lambda *_: self.page_view.refresh())
         doc.verdicts_changed.connect(lambda *_: self._update_summary())
         doc.dirty_changed.connect(self.setWindowModified)
         doc.save_failed.connect(lambda msg: self.show_banner(msg, error=True))
 
         self.source_view.set_source(doc.report.source_text)
+        self.page_view.set_report(doc.report, opened.source)
+        self.left_tabs.setTabEnabled(1, self.page_view.has_pages())
+        scanned = any(p.ocr for p in doc.report.pages)
+        self.left_tabs.setCurrentIndex(1 if scanned else 0)
+        if self.page_view.has_pages():
+            self.page_view.fit_width()
         current = self.tabs.currentIndex()
         self.tabs.clear()
         for view in self.views.values():
@@ -403,7 +446,47 @@ class MainWindow(QMainWindow):
             self.hide_banner()
         self._add_recent(opened.source)
         self._update_summary()
+        self.workspaces.adopt(self, opened.source, previous)
+        if neighbours is not None:
+            self.set_neighbours(*neighbours)
+        else:
+            self._look_for_neighbours()
+        if select:
+            self.select_cells(select)
         self.report_opened.emit()
+
+    # ------------------------------------------------------------------ neighbour years
+
+    def _look_for_neighbours(self) -> None:
+        """Find last and next year's reports of the same agency in the folder, off the GUI thread."""
+        doc = self.doc
+        if doc is None or doc.report.year is None or not doc.report.agency:
+            return
+        job = NeighbourJob(doc.source, doc.report.agency, doc.report.year, fallback_dir())
+        self._neighbour_job = job
+        job.signals.found.connect(self._on_neighbours)
+        QThreadPool.globalInstance().start(job)
+
+    def _on_neighbours(self, answer: tuple) -> None:
+        job, prev, following = answer
+        if job is not self._neighbour_job:
+            return                                   # for a report no longer open
+        self._neighbour_job = None
+        self.set_neighbours(prev, following)
+
+    def set_neighbours(self, prev: Facts | None, following: Facts | None) -> None:
+        """Add the cross-report rules against last / next year's report (either may be None)."""
+        if self.doc is None or (prev is None and following is None):
+            return
+        self.neighbours = (prev, following)
+        found = self.doc.add_rules(CrossRules(prev, self.doc.source, following=following))
+        names = "、".join(f"{f.year}年度“{f.name}”" for f in (prev, following) if f is not None)
+        tail = f"，{len(found)} 处不一致" if found else "，一致"
+        self.show_status(f"已与相邻年度报告对照：{names}{tail}")
+
+    def open_other(self, path: str, cells: tuple[str, ...]) -> None:
+        """A cross-report finding's other report, at its cells, in its own window."""
+        self.workspaces.open(path, tuple(cells))
 
     # ------------------------------------------------------------------ status
 
@@ -435,11 +518,24 @@ class MainWindow(QMainWindow):
         cell = self.report.cells[key] if self.report else None
         if cell is None:
             return
+        on_page = self.page_view.show_cells([key])
         if cell.span:
             self.source_view.highlight([cell.span])
         else:
             self.source_view.highlight([])
-            self.show_status(f"{cell.definition.label}：原文中未找到此格")
+            if not on_page:
+                self.show_status(f"{cell.definition.label}：原文中未找到此格")
+
+    def select_cells(self, keys: tuple[str, ...] | list[str]) -> None:
+        """Select cells in the grid (all on the first one's table) and mark their text."""
+        keys = [k for k in keys if self.report is not None and k in self.report.cells]
+        if not keys:
+            return
+        view = self.views.get(keys[0].split(".", 1)[0])
+        if view is not None:
+            self.tabs.setCurrentWidget(view)
+            view.select_keys(keys)
+        self.source_view.highlight([s for k in keys if (s := self.report.cells[k].span)])  # type: ignore[union-attr]
 
     def select_cell(self, key: str) -> None:
         table = key.split(".", 1)[0]
@@ -447,6 +543,15 @@ class MainWindow(QMainWindow):
         if view is not None:
             self.tabs.setCurrentWidget(view)
             view.select_keys([key])
+
+    def select_cell_from_page(self, key: str) -> None:
+        """Page → cell: a click on a box selects the cell read from it."""
+        if self.report is None or key not in self.report.cells:
+            return
+        self.select_cell(key)
+        cell = self.report.cells[key]
+        extra = f"（待核对：{cell.uncertain}）" if cell.uncertain else ""
+        self.show_status(f"页面此处对应 {cell.definition.label}{extra}")
 
     def select_cell_at(self, offset: int) -> None:
         """Text → cell: a click on a number selects the cell read from it."""
@@ -458,19 +563,21 @@ class MainWindow(QMainWindow):
             self.show_status(f"原文此处对应 {self.report.edition.cell_defs[key].label}")
 
     def show_finding(self, f: Finding) -> None:
-        """Finding → its cells in the grid and their characters in the text."""
-        cells = list(f.rule.cells)
-        if not cells or self.report is None:
+        """Finding → its cells in the grid, and in the text its own span (a text rule's) then the cells'."""
+        if self.report is None:
             return
-        first_table = cells[0].split(".", 1)[0]
-        view = self.views.get(first_table)
-        if view is not None:
-            self.tabs.setCurrentWidget(view)
-            view.blockSignals(True)
-            view.select_keys(cells)
-            view.blockSignals(False)
-        spans = [self.report.cells[k].span for k in cells if self.report.cells[k].span]
+        cells = [k for k in f.rule.cells if k in self.report.cells]
+        if cells:
+            view = self.views.get(cells[0].split(".", 1)[0])
+            if view is not None:
+                self.tabs.setCurrentWidget(view)
+                view.blockSignals(True)
+                view.select_keys(cells)
+                view.blockSignals(False)
+        spans = [f.span] if f.span else []
+        spans += [s for k in cells if (s := self.report.cells[k].span) and s != f.span]
         self.source_view.highlight(spans)  # type: ignore[arg-type]
+        self.page_view.show_cells(cells)
 
     # ------------------------------------------------------------------ editing
 
@@ -565,6 +672,7 @@ class MainWindow(QMainWindow):
             return True
         if self.doc.save():
             self.show_status(f"校对记录已保存：{self.doc.review_file}")
+            self.workspaces.saved.emit(str(self.doc.source))
             return True
         return False
 
@@ -593,8 +701,34 @@ class MainWindow(QMainWindow):
             return
         if self._job is not None:          # a report still loading: its result is not wanted
             self._job.cancel()
+            self._job = None
+            if self._progress is not None:
+                self._progress.reset()
+                self._progress = None
+        if self._neighbour_job is not None:
+            self._neighbour_job.cancel()
+            self._neighbour_job = None
         self._save_settings()
         event.accept()
+        if self.doc is not None:
+            self.workspaces.release(self, self.doc.source)
+        if self.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose):
+            self._drop_document()
+
+    def _drop_document(self) -> None:
+        """Let go of the report before the window is deleted.
+
+        Signal connections to lambdas can keep this window's Python side alive after Qt deleted
+        it; without these references it is a small shell, not a whole report with its models
+        (a batch session opens and closes many review windows).
+        """
+        self.undo_stack.clear()
+        self.findings.model = None
+        self.findings.doc = None                       # type: ignore[assignment]
+        if self.chart is not None:
+            self.chart.doc = None
+        self.models, self.views = {}, {}
+        self.doc = None
 
     def showEvent(self, event) -> None:
         """Apply the saved source/tables proportion once the window has its real width."""
@@ -607,6 +741,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ drag and drop
 
+    def open_batch_dialog(self) -> None:
+        start = str(self.source_path.parent) if self.source_path else ""
+        folder = QFileDialog.getExistingDirectory(self, "批量校对：选择报告所在文件夹", start)
+        if folder:
+            self.workspaces.open_batch([folder])
+
+    def open_batch_zip_dialog(self) -> None:
+        start = str(self.source_path.parent) if self.source_path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "批量校对：选择压缩包", start, "压缩包 (*.zip)")
+        if path:
+            self.workspaces.open_batch([path])
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls()
         if urls and urls[0].isLocalFile():
@@ -616,7 +762,11 @@ class MainWindow(QMainWindow):
         urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
             event.acceptProposedAction()
-            path = Path(urls[0].toLocalFile())
+            paths = [Path(u.toLocalFile()) for u in urls]
+            if len(paths) > 1 or paths[0].is_dir() or paths[0].suffix.lower() == ".zip":
+                self.workspaces.open_batch(paths)          # a folder, an archive or several files: a batch
+                return
+            path = paths[0]
             if path.suffix.lower() not in REPORT_SUFFIXES:
                 self.show_status(f"“{path.name}”可能不是年度报告，仍尝试打开")
             self.open_file(path)

@@ -179,6 +179,17 @@ class ReviewDocument(QObject):
         self.verdicts_changed.emit([key])
         self._changed()
 
+    def add_rules(self, rule_set) -> list[Finding]:
+        """Add a rule set beyond the tables (the cross-report rules once the neighbour years are found).
+
+        Tells the views like an edit does (no cell changed, these findings are new) and returns them.
+        """
+        before = {f.rule.id for f in self.checker.report_findings}
+        self.checker.add_rules(rule_set)
+        new = [f for f in self.checker.report_findings if f.rule.id not in before]
+        self.cells_changed.emit([], new)
+        return new
+
     def verdict_of(self, finding: Finding):
         return self.session.verdicts.get(finding_key(finding.rule.id, finding.rule.cells))
 

@@ -25,3 +25,16 @@ def expected_for(path: Path) -> dict:
 @pytest.fixture(params=SEED_FILES, ids=[p.stem[:3] for p in SEED_FILES])
 def seed(request) -> Path:
     return request.param
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ocr_cache(tmp_path_factory):
+    """OCR results go to a folder of this test run, never the user's cache (shared by the tests,
+    so a scan read once is not OCR'd again by the next test that opens the same bytes)."""
+    old = os.environ.get("GOV_REPORT_CACHE")
+    os.environ["GOV_REPORT_CACHE"] = str(tmp_path_factory.mktemp("ocr-cache"))
+    yield
+    if old is None:
+        os.environ.pop("GOV_REPORT_CACHE", None)
+    else:
+        os.environ["GOV_REPORT_CACHE"] = old

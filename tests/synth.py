@@ -83,7 +83,8 @@ def render(edition: Edition, values: dict[str, object], layout: str = "tabs",
             lines.append(" ".join(c for c in cells + vals if c != "") if cells or vals else "")
         else:
             raise ValueError(layout)
-    lines += ["", "五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    fee = "本年度未收取信息处理费。" if edition.key == "2021" else "无。"    # the 2021 format asks for it
+    lines += ["", "五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", fee]
     return "\n".join(lines) + "\n"
 
 

@@ -5,5 +5,5 @@
 (.doc/.wps/.rtf through LibreOffice); ``xlsx_reader`` is separate. The shared machinery (grids
 with merged cells resolved, the rendered source text with cell spans, zip-bomb checks, and the
 ``Cancelled`` exception a progress callback raises to stop a load) is in ``core.readers.base``;
-``core.readers.structure`` maps table grids onto the official cell keys.
+``core.readers.structure`` maps table grids (``core.readers.grid``) onto the official cell keys.
 """

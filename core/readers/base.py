@@ -13,79 +13,16 @@ from the table structure.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.extract import ExtractionError, extract
 from core.loader import Cancelled, LoadError, report_progress  # noqa: F401  (re-exported for the readers)
 from core.model import Report
+from core.readers.grid import Grid, GridCell  # noqa: F401  (re-exported for the readers)
+from core.readers.structure import apply_structure
 
 Progress = Callable[[int, int], None] | None
-
-
-@dataclass(eq=False)
-class GridCell:
-    text: str
-    row: int
-    col: int
-    rowspan: int = 1
-    colspan: int = 1
-    page: int | None = None
-    span: tuple[int, int] | None = None     # offsets of the cell's text in the rendered source
-    # where the cell sits on its page and, for OCR, what the recogniser said (see core.scan)
-    bbox: tuple[float, float, float, float] | None = None    # points, origin top-left
-    how: str = "read"
-    confidence: float | None = None
-    ocr_text: str | None = None
-    doubt: str | None = None
-    alternatives: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.row, self.col)
-
-
-@dataclass(eq=False)
-class Grid:
-    """A table with merges resolved. ``cells`` are the origin cells, in reading order."""
-
-    cells: list[GridCell]
-    page: int | None = None
-    col_edges: list[float] | None = None    # left x of each grid column (PDF), to join split tables
-    n_rows: int = 0
-    n_cols: int = 0
-    _at: list[list[GridCell | None]] = field(default_factory=list, repr=False)
-
-    def __post_init__(self) -> None:
-        self.n_rows = max((c.row + c.rowspan for c in self.cells), default=0)
-        self.n_cols = max((c.col + c.colspan for c in self.cells), default=0)
-        self._at = [[None] * self.n_cols for _ in range(self.n_rows)]
-        for c in self.cells:
-            for r in range(c.row, c.row + c.rowspan):
-                for k in range(c.col, c.col + c.colspan):
-                    if self._at[r][k] is None:
-                        self._at[r][k] = c
-
-    def at(self, row: int, col: int) -> GridCell | None:
-        """The origin cell covering a grid position (None for a hole in a ragged table)."""
-        if 0 <= row < self.n_rows and 0 <= col < self.n_cols:
-            return self._at[row][col]
-        return None
-
-    def row_slots(self, row: int) -> list[tuple[GridCell, bool]]:
-        """The physical cells of one row, left to right: (cell, is_origin_here)."""
-        out: list[tuple[GridCell, bool]] = []
-        last = None
-        for col in range(self.n_cols):
-            c = self._at[row][col]
-            if c is None or c is last:
-                continue
-            last = c
-            out.append((c, c.row == row))
-        return out
-
-    def text(self) -> str:
-        return "\n".join(c.text for c in self.cells)
 
 
 @dataclass
@@ -166,8 +103,6 @@ def render(blocks: Iterable[Block]) -> tuple[str, list[Grid]]:
 def build_report(blocks: list[Block], path: str | Path, source_format: str,
                  empty_reason: str = "未找到政府信息公开年度报告的统计表格（表二、表三、表四），不像是一份年度报告") -> Report:
     """Render, extract, then check and correct the readings from the table structure."""
-    from core.readers.structure import apply_structure
-
     text, grids = render(blocks)
     if not text.strip():
         raise LoadError(path, empty_reason)
@@ -202,13 +137,10 @@ def attach_evidence(report: Report, grids: list[Grid]) -> None:
         r = cell.reading
         if r is None or r.span is None:
             continue
-        i = bisect.bisect_right(starts, r.span[0]) - 1
-        if i < 0:
+        gc = _grid_cell_at(index, starts, r.span, report.source_text)
+        if gc is None:
             continue
-        start, end, _, gc = index[i]
-        if not (start <= r.span[0] and r.span[1] <= end):
-            continue
-        doubt = "；".join(x for x in dict.fromkeys((r.uncertain, gc.doubt)) if x) or None
+        doubt = "；".join(x for x in dict.fromkeys((r.uncertain, *_grid_doubts(gc, cell.definition.kind))) if x) or None
         alts = []
         for text in gc.alternatives:
             parsed = parse_value(text, cell.definition.kind, cell.definition.unit)
@@ -218,6 +150,35 @@ def attach_evidence(report: Report, grids: list[Grid]) -> None:
                                            page=gc.page, bbox=gc.bbox,
                                            confidence=gc.confidence, ocr_text=gc.ocr_text,
                                            alternatives=tuple(alts))
+
+
+def _grid_cell_at(index: list, starts: list[int], span: tuple[int, int], text: str) -> GridCell | None:
+    """The grid cell a reading's span lies in. A blank reading (empty span) placed by the text
+    extractor may sit a space away from the empty cell's own empty span: same cell if only
+    whitespace lies between them."""
+    import bisect
+
+    i = bisect.bisect_right(starts, span[0]) - 1
+    for j in (i, i + 1):
+        if not 0 <= j < len(index):
+            continue
+        start, end, _, gc = index[j]
+        if start <= span[0] and span[1] <= end:
+            return gc
+        if span[0] == span[1] and start == end:
+            lo, hi = sorted((start, span[0]))
+            if not text[lo:hi].strip():
+                return gc
+    return None
+
+
+def _grid_doubts(gc: GridCell, kind) -> list[str]:
+    """The grid cell's OCR doubts that apply to this kind of value: a decimal point is a doubt in
+    a count (a speck read as a dot) but expected in an amount (万元)."""
+    from core.editions import Kind
+
+    parts = (gc.doubt or "").split("；")
+    return [p for p in parts if p and not (kind == Kind.AMOUNT and "含小数点" in p)]
 
 
 # ------------------------------------------------------------------ zip containers (DOCX)

@@ -265,8 +265,9 @@ def _read(path: Path, data: bytes, progress: Progress) -> Report:
     report = build_report(stitch_split_rows(blocks), path, "pdf (OCR)" if scanned else "pdf", reason)
     report.pages = [infos[i] for i in sorted(infos)]
     if ocr is not None:
-        from core.readers.scan_reader import ocr_note
-        report.notes.insert(0, ocr_note(list(ocr[0].values()), ocr[1]))
+        from core.readers.scan_reader import doubt_unplaced, ocr_note
+        doubt_unplaced(report)
+        report.notes.insert(0, ocr_note(report, list(ocr[0].values()), ocr[1]))
     return report
 
 

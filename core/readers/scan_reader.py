@@ -58,11 +58,44 @@ def blocks_of(results: Iterable) -> list[Block]:
     return out
 
 
-def ocr_note(results: list, pages: OcrPages) -> str:
-    doubtful = sum(1 for r in results for t in r.tables for c in t if c.value and c.doubt)
+def ocr_note(report: Report, results: list, pages: OcrPages) -> str:
+    """The report's first note: it was a scan, how many pages were OCR'd, how many cells need a look."""
+    doubtful = sum(1 for c in report.cells.values() if c.reading is not None and c.reading.uncertain)
     cached = "（识别结果取自缓存）" if pages.read_now == 0 else ""
     return (f"此文件为扫描件，共{len(results)}页经文字识别（OCR）读取{cached}；"
-            f"{doubtful}个数字格的识别不确定，已标为待核对")
+            f"{doubtful}格的读取不确定，已标为待核对")
+
+
+UNPLACED = "扫描件上未能把此值对应到表格中的格子（按文字顺序读取），请对照页面核对"
+
+
+def doubt_unplaced(report: Report) -> None:
+    """On OCR'd pages, a value the structure could not tie to a table cell on the page came from
+    the text order alone; on a scan that order is not to be trusted (a lost cell shifts every
+    value after it), so such a reading is never certain."""
+    import dataclasses
+    import re
+
+    ocr_pages = {p.number for p in report.pages if p.ocr}
+    if not ocr_pages:
+        return
+    marks = [(m.start(), int(m.group(1))) for m in re.finditer(r"——第(\d+)页——", report.source_text)]
+    first = min(p.number for p in report.pages) if report.pages else 1
+
+    def page_of(offset: int) -> int:
+        page = first
+        for start, number in marks:
+            if start > offset:
+                break
+            page = number
+        return page
+
+    for cell in report.cells.values():
+        r = cell.reading
+        if r is None or r.how != "read" or r.uncertain or r.span is None:
+            continue
+        if page_of(r.span[0]) in ocr_pages:
+            cell.reading = dataclasses.replace(r, uncertain=UNPLACED)
 
 
 def read(path: Path, data: bytes, progress: Progress = None) -> Report:
@@ -77,5 +110,6 @@ def read(path: Path, data: bytes, progress: Progress = None) -> Report:
     report_progress(progress, total, total, path)
     report = build_report(blocks_of(results), path, "scan", NOT_A_REPORT)
     report.pages = [pages.info(r) for r in results]
-    report.notes.insert(0, ocr_note(results, pages))
+    doubt_unplaced(report)
+    report.notes.insert(0, ocr_note(report, results, pages))
     return report

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from core.editions import Column, Row
 from core.model import Reading, Report
-from core.readers.base import Grid, GridCell
+from core.readers.grid import Grid, GridCell
 from core.values import normalise, parse_value
 
 _GROUP_HEADERS = ("申请人情况", "法人或其他组织", "勾稽")

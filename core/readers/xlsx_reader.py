@@ -1,6 +1,6 @@
 """Reading an Excel workbook as a report.
 
-Our own export (``core.export_xlsx``) carries a hidden sheet mapping every cell key to its sheet
+Our own export (``core.exports.xlsx``) carries a hidden sheet mapping every cell key to its sheet
 and position: such a workbook is read back exactly — the values in the visible table sheets
 (so a value changed in Excel afterwards comes in too) become the values as read, the edition,
 year and agency come from 报告信息 and the key sheet. The source text is built from the

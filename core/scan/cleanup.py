@@ -18,10 +18,17 @@ def grey_without_red(rgb: np.ndarray) -> np.ndarray:
     r = rgb[..., 0].astype(np.float32)
     paper = float(np.percentile(r, 90)) or 255.0
     grey = np.clip(r * (255.0 / paper), 0, 255).astype(np.uint8)
-    # red ink is paper; so is the pinkish fringe JPEG leaves around it (not black under red)
-    red = cv2.dilate(red_mask(rgb), np.ones((5, 5), np.uint8))
+    # red ink is paper; so is the pale pink fringe JPEG's colour blur leaves around it, which is
+    # only somewhat redder than the paper (black under red stays dark and is kept by grey <= 150)
+    red = cv2.dilate(red_mask(rgb) | _reddish(rgb), np.ones((5, 5), np.uint8))
     grey[(red > 0) & (grey > 150)] = 255
     return grey
+
+
+def _reddish(rgb: np.ndarray) -> np.ndarray:
+    """Pixels clearly redder than the paper (tinted paper is the baseline), as 0/1."""
+    rg = rgb[..., 0].astype(np.int16) - rgb[..., 1].astype(np.int16)
+    return (rg > int(np.median(rg)) + 30).astype(np.uint8)
 
 
 def red_mask(rgb: np.ndarray) -> np.ndarray:

@@ -64,6 +64,7 @@ class OcrEngine:
         if det.boxes is None or len(det.boxes) == 0:
             return []
         quads = np.asarray(det.boxes, dtype=np.float32) / s
+        line_height = _line_height(quads)
         boxes, crops, tall = [], [], []
         for q in quads:
             x0, y0 = q.min(axis=0)
@@ -75,9 +76,11 @@ class OcrEngine:
                 continue
             a = float(np.linalg.norm(q[1] - q[0]))
             b = float(np.linalg.norm(q[2] - q[1]))
+            # a column of vertical text is much taller than a line; a lone "1" or "0" is not
+            vertical = b > 1.5 * a and b > 2.0 * line_height
             boxes.append(box)
-            tall.append(b > 1.5 * a)
-            crops.append(np.ascontiguousarray(np.rot90(crop, -1)) if b > 1.5 * a else crop)
+            tall.append(vertical)
+            crops.append(np.ascontiguousarray(np.rot90(crop, -1)) if vertical else crop)
         readings = self.read_crops(crops)
         return [TextLine(r.text, r.score, box, t, r.alternatives)
                 for r, box, t in zip(readings, boxes, tall) if r.text.strip()]
@@ -111,6 +114,14 @@ class OcrEngine:
                 for j, i in enumerate(idx):
                     out[i] = _decode(preds[j], chars)
         return [o or CropReading("", 0.0) for o in out]
+
+
+def _line_height(quads: np.ndarray) -> float:
+    """The usual height of a horizontal text line on the page (median over the wider boxes)."""
+    widths = np.linalg.norm(quads[:, 1] - quads[:, 0], axis=1)
+    heights = np.linalg.norm(quads[:, 2] - quads[:, 1], axis=1)
+    wide = heights[widths >= heights]
+    return float(np.median(wide)) if len(wide) else float(np.median(heights))
 
 
 def _decode(probs: np.ndarray, chars: list[str]) -> CropReading:

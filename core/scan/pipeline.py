@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 import cv2
 import numpy as np
 
-from core.readers.base import Block, Grid, GridCell, Paragraph
+from core.readers.base import Block, Paragraph
+from core.readers.grid import Grid, GridCell
 from core.scan import cleanup, ruling
 from core.scan.engine import OcrEngine, TextLine
 from core.scan.evidence import MIN_CONFIDENCE, SEAL_SHARE, as_value_text, cell_doubt
@@ -104,10 +105,21 @@ def _upside_down(eng: OcrEngine, grey3: np.ndarray, lines: list[TextLine]) -> bo
     return len(crops) >= 3 and eng.upside_down(crops) >= 0.6
 
 
+def _mostly_tall(lines: list[TextLine]) -> bool:
+    """Most detected text lines are much taller than wide: the page is turned 90°."""
+    tall = sum(1 for ln in lines if (ln.box[3] - ln.box[1]) > 2 * (ln.box[2] - ln.box[0]))
+    wide = sum(1 for ln in lines if (ln.box[2] - ln.box[0]) > 2 * (ln.box[3] - ln.box[1]))
+    return tall >= 8 and tall > 2 * wide
+
+
 def read_page(eng: OcrEngine, page: PageImage) -> tuple[PageResult, np.ndarray]:
     """Read one page; returns the result and the straightened colour image (for the view)."""
     st = straighten(page.rgb)
     tables, rules, lines, clean = _recognise(eng, st)
+    if _mostly_tall(lines):
+        # the text runs up or down the page: it lies on its side (the profile guess was wrong)
+        st = straighten(page.rgb, (st.turned + 90) % 360)
+        tables, rules, lines, clean = _recognise(eng, st)
     if _upside_down(eng, clean, lines):
         st = straighten(page.rgb, (st.turned + 180) % 360)
         tables, rules, lines, clean = _recognise(eng, st)
@@ -150,7 +162,50 @@ def _recognise(eng: OcrEngine, st: Straightened):
     clean = st.grey.copy()
     clean[cv2.dilate(rules, np.ones((5, 5), np.uint8)) > 0] = 255
     clean3 = cv2.cvtColor(clean, cv2.COLOR_GRAY2RGB)
-    return tables, rules, eng.read_lines(clean3), clean3
+    lines = _split_straddling(eng, eng.read_lines(clean3), tables, clean3)
+    return tables, rules, lines, clean3
+
+
+def _split_straddling(eng: OcrEngine, lines: list[TextLine], tables, clean3: np.ndarray) -> list[TextLine]:
+    """A detected line that straddles a row rule is two lines the detector merged (a seal or
+    tight rows can bridge them): cut it at the rule and read each part in its own cell."""
+    out: list[TextLine] = []
+    parts: list[tuple[int, tuple[float, float, float, float]]] = []
+    for i, ln in enumerate(lines):
+        x0, y0, x1, y1 = ln.box
+        height = y1 - y0
+        pieces = []
+        for table in tables:
+            for cell in table.cells:
+                cx0, cy0, cx1, cy1 = cell.box
+                if min(x1, cx1) - max(x0, cx0) <= 0:
+                    continue
+                overlap = min(y1, cy1) - max(y0, cy0)
+                if overlap >= max(0.3 * height, 6):
+                    pieces.append((cy0, (max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1))))
+        rows = {round(p[0]) for p in pieces}
+        if len(rows) < 2:
+            out.append(ln)
+            continue
+        for _, box in sorted(pieces):
+            parts.append((len(out), box))
+        out.append(None)  # type: ignore[arg-type]    placeholder, replaced below
+    if not parts:
+        return lines
+    crops = [_crop(clean3, box) for _, box in parts]
+    readings = eng.read_crops([c if c.size and c.shape[0] >= 4 and c.shape[1] >= 2 else np.full((8, 8, 3), 255, np.uint8)
+                               for c in crops])
+    result: list[TextLine] = []
+    by_slot: dict[int, list[TextLine]] = {}
+    for (slot, box), r in zip(parts, readings):
+        if r.text.strip():
+            by_slot.setdefault(slot, []).append(TextLine(r.text, r.score, box, False, r.alternatives))
+    for i, ln in enumerate(out):
+        if ln is None:
+            result.extend(by_slot.get(i, []))
+        else:
+            result.append(ln)
+    return result
 
 
 @dataclass

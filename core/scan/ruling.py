@@ -18,6 +18,7 @@ import numpy as np
 Box = tuple[int, int, int, int]     # x0, y0, x1, y1 in working pixels
 
 BAND_INK = 0.90                     # share of a band's height (rule to rule) a vertical rule covers
+RULE_COVER = 0.85                   # share of a cell's width a broken horizontal rule still covers
 
 
 @dataclass
@@ -131,14 +132,14 @@ def _split_tables(binary: np.ndarray, group: list[_HRule], rules_mask: np.ndarra
         if i == len(bands) or len(bands[i]) < 2:
             if i > start:
                 part = [r for r in group if ys[start] - 5 <= r.y <= ys[i] + 5]
-                table = _table(part, ys[start:i + 1], bands[start:i], rules_mask)
+                table = _table(binary, part, ys[start:i + 1], bands[start:i], rules_mask)
                 if table is not None:
                     out.append(table)
             start = i + 1
     return out
 
 
-def _table(group: list[_HRule], ys: list[int], band_rules: list[list[int]],
+def _table(binary: np.ndarray, group: list[_HRule], ys: list[int], band_rules: list[list[int]],
            rules_mask: np.ndarray) -> RuledTable | None:
     xs = _cluster([float(x) for b in band_rules for x in b], 6)
     if len(xs) < 2:
@@ -150,7 +151,12 @@ def _table(group: list[_HRule], ys: list[int], band_rules: list[list[int]],
 
     def has_horizontal(y: int, xa: int, xb: int) -> bool:
         inner_a, inner_b = xa + (xb - xa) // 6, xb - (xb - xa) // 6
-        return any(abs(r.y - y) <= 5 and r.x0 <= inner_a and r.x1 >= inner_b for r in group)
+        if any(abs(r.y - y) <= 5 and r.x0 <= inner_a and r.x1 >= inner_b for r in group):
+            return True
+        # a rule broken in places (a seal, a fold, faint toner) still runs almost the whole way
+        # at this height; no line of text does
+        strip = binary[max(y - 2, 0):y + 3, inner_a:inner_b]
+        return strip.size > 0 and float((strip.max(axis=0) > 0).mean()) >= RULE_COVER
 
     right = [[has_vertical(r, xs[c + 1]) for c in range(cols - 1)] for r in range(rows)]
     below = [[has_horizontal(ys[r + 1], xs[c], xs[c + 1]) for c in range(cols)] for r in range(rows - 1)]

@@ -8,7 +8,7 @@ import openpyxl
 
 from core.cli import main
 from core.editions import EDITION_2019, EDITION_2021
-from core.export_cli import summary_keys
+from core.exports.cli import summary_keys
 from core.loader import load
 from core.review import ReviewSession, review_path
 from core.values import NA

@@ -8,8 +8,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from core.export_common import ExportError
-from core.export_docx import (BODY_FONT, TABLE_FONT, export_docx, export_docx_inplace, narrative)
+from core.exports.common import ExportError
+from core.exports.docx import (BODY_FONT, TABLE_FONT, export_docx, export_docx_inplace, narrative)
 from core.layout import layouts
 from core.loader import load
 from core.values import NA, format_value, to_json
@@ -283,7 +283,7 @@ def test_regenerating_a_regenerated_report_is_stable(seed, tmp_path):
 
 
 def test_xlsx_from_a_docx_source_round_trips(tmp_path):
-    from core.export_xlsx import export_xlsx
+    from core.exports.xlsx import export_xlsx
     src, report = _docx_source(tmp_path, "004")
     report.cells["apply.new.natural"].set(3)
     out = tmp_path / "o.xlsx"

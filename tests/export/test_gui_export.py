@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar
 
-from core.export_docx import export_docx
+from core.exports.docx import export_docx
 from core.loader import load
 from core.review import ReviewSession
 from core.rules import Checker

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from core.editions import EDITION_2021
-from core.export_common import ExportError, suggested_name
-from core.export_xlsx import (FILL_EDITED, FILL_ERROR, INFO_SHEET, KEY_SHEET, TOP, export_xlsx, sheet_name)
+from core.exports.common import ExportError, suggested_name
+from core.exports.xlsx import (FILL_EDITED, FILL_ERROR, INFO_SHEET, KEY_SHEET, TOP, export_xlsx, sheet_name)
 from core.layout import layouts, table_layout
 from core.loader import load
 from core.model import Reading, Report
@@ -173,7 +173,7 @@ def test_findings_changes_and_info_sheets(tmp_path):
     if r0 is not None:
         assert r0[10] == "原文错误" and r0[11] == "原文如此" and r0[12] == "张三"
     labels = rows[0][4]
-    assert "表三·" in labels
+    assert labels.startswith("表三「") and ("」列：" in labels or "」行：" in labels)
     assert any(r[1] == "错误" for r in rows)
 
     ws = wb["修改记录"]
@@ -239,7 +239,6 @@ def test_formula_injection_written_as_text(tmp_path):
     assert load(out).agency == report.agency
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
 def test_formula_injection_not_evaluated_by_libreoffice(tmp_path):
     src = copy_seed("003", tmp_path, first_line=FORMULA_TITLE)
@@ -375,3 +374,16 @@ def test_suggested_name():
     assert suggested_name(report, ".xlsx") == "松北区行政审批局2020年报_校对.xlsx"
     report.agency = 'a/b:c'
     assert "/" not in suggested_name(report, ".docx")
+
+
+def test_finding_cells_named_once_per_column_or_row():
+    """A rule over one column (or row) names it once, in the rule's own words; others list full labels."""
+    from core.exports.xlsx import _cell_labels
+    report = load(seed_named("003"))
+    col = ["apply.handled_total.natural", "apply.granted.natural", "apply.partial.natural"]
+    assert _cell_labels(report, col) == "表三「自然人」列：（七）总计、（一）予以公开、（二）部分公开"
+    row = ["apply.new.total", "apply.new.natural", "apply.new.commercial"]
+    assert _cell_labels(report, row) == "表三「一、本年新收政府信息公开申请数量」行：总计、自然人、商业企业"
+    mixed = ["apply.new.total", "apply.granted.natural"]
+    assert _cell_labels(report, mixed) == "、".join(report.cells[k].definition.label for k in mixed)
+    assert _cell_labels(report, ["apply.new.natural"]) == report.cells["apply.new.natural"].definition.label

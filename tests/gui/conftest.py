@@ -16,11 +16,14 @@ SEED_003 = SEEDS / "003_5ff8cf655acdf111.txt"
 @pytest.fixture(autouse=True)
 def qt_settings(qapp, tmp_path: Path, monkeypatch):
     """Never touch the real user's settings or data folder."""
+    import gui.batch_window
     import gui.main_window
     import gui.session
     userdata = tmp_path / "userdata" / "reviews"
     monkeypatch.setattr(gui.session, "fallback_dir", lambda: userdata)
     monkeypatch.setattr(gui.main_window, "fallback_dir", lambda: userdata)
+    monkeypatch.setattr(gui.batch_window, "fallback_dir", lambda: userdata)
+    monkeypatch.setattr(gui.batch_window, "archive_root", lambda: tmp_path / "userdata" / "batches")
     from gui.main import APP, ORG
     QCoreApplication.setOrganizationName(ORG)
     QCoreApplication.setApplicationName(APP)
@@ -56,3 +59,17 @@ def open_window(qtbot):
             w.open_file(path)
         return w
     return make
+
+
+@pytest.fixture
+def workspaces(qtbot):
+    """A registry of its own for the windows a test opens; they are closed (work discarded) afterwards."""
+    from gui.workspaces import Workspaces
+    ws = Workspaces()
+    yield ws
+    for w in list(ws.windows.values()) + list(ws.batches):
+        try:
+            w.ask_save = lambda: QMessageBox.StandardButton.Discard
+            w.close()
+        except RuntimeError:             # already deleted
+            pass

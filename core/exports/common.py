@@ -122,6 +122,17 @@ def source_info(report: Report) -> tuple[str, str]:
     return p.name, digest
 
 
+def read_method(report: Report) -> str:
+    """How the values were obtained, for the reader of an export: OCR'd pages are named."""
+    ocr = [p.number for p in report.pages if p.ocr]
+    if not ocr:
+        return "从文件的文字内容读取"
+    pages = "、".join(str(n) for n in ocr)
+    whole = "扫描件" if len(ocr) == len(report.pages) else f"第{pages}页为扫描页"
+    return (f"{whole}，第{pages}页经文字识别（OCR）读取；识别不确定的格已标为待核对，"
+            "批注中有识别结果和置信度")
+
+
 def now_text() -> str:
     return datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
 

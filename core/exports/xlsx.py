@@ -26,11 +26,12 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from core.editions import Kind
-from core.export_common import (APP_NAME, ExportResult, clean_text, counts, now_text, report_title, shown,
+from core.editions import Kind, short_row_label
+from core.exports.common import (APP_NAME, ExportResult, clean_text, counts, now_text, read_method, report_title, shown,
                                 source_info, unresolved_errors, verdict_label, verdict_of, write_output)
+from core.exports.print_setup import setup_info_page, setup_list_page, setup_table_page
 from core.layout import TableLayout, layouts
-from core.model import Report
+from core.model import HOW_OCR, Report
 from core.review import ReviewSession
 from core.rules import Checker, Status
 from core.values import NA, Value, format_value, is_number
@@ -59,6 +60,7 @@ FILL_HEADER = PatternFill("solid", fgColor="F2F2F2")
 A_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 A_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 A_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+A_TOP_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 COUNT_FORMAT = "0"
 AMOUNT_FORMAT = "0.00####"
 
@@ -139,6 +141,20 @@ def _number_format(report: Report, key: str, v: Value) -> str | None:
 
 # ------------------------------------------------------------------ cell marks
 
+def _ocr_evidence(cell) -> list[str]:
+    """What the recogniser saw, for an uncertain cell read from a page image."""
+    r = cell.reading
+    if r is None or r.how != HOW_OCR:
+        return []
+    seen = r.ocr_text if r.ocr_text else "（空白）"
+    conf = f"，置信度 {r.confidence:.2f}" if r.confidence is not None else ""
+    where = f"（第{r.page}页）" if r.page else ""
+    lines = [f"文字识别（OCR）结果：“{seen}”{conf}{where}"]
+    if r.alternatives:
+        lines.append("识别的其他可能：" + "、".join(shown(v) for v in r.alternatives))
+    return lines
+
+
 class _Marks:
     """Per cell: the fill and comment lines (edits, broken rules, suggestions, doubts)."""
 
@@ -174,6 +190,7 @@ class _Marks:
                 lines.append(f"建议：改为 {format_value(suggestions[key].value)}")
             if cell.uncertain:
                 lines.append(f"待核对：{cell.uncertain}")
+                lines += _ocr_evidence(cell)
             if lines:
                 self.notes[key] = lines
             if key in errors:
@@ -273,14 +290,7 @@ def _table_sheet(wb: Workbook, report: Report, lay: TableLayout, marks: _Marks, 
 
     ws.freeze_panes = f"{get_column_letter(1 + lay.label_cols)}{TOP + lay.header_rows}"
     ws.sheet_view.zoomScale = 100
-    ws.page_setup.orientation = "portrait" if tkey == "active" else "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1          # each official table on one page, as on the form
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if lay.header_rows:
-        ws.print_title_rows = f"{TOP}:{TOP + lay.header_rows - 1}"
-    ws.print_options.horizontalCentered = True
+    setup_table_page(ws, lay.n_cols, TOP, TOP + lay.header_rows - 1)
 
 
 # ------------------------------------------------------------------ the list sheets
@@ -290,29 +300,28 @@ def _list_sheet(wb: Workbook, title: str, headers: list[tuple[str, float]], rows
     for i, (h, w) in enumerate(headers):
         put(ws, 1, i + 1, h, F_HEAD, A_CENTER, border=True, fill=FILL_HEADER)
         ws.column_dimensions[get_column_letter(i + 1)].width = w
+    head_lines = max(math.ceil(_text_width(h) * 1.1 / max(w - 1, 1)) for h, w in headers)
+    ws.row_dimensions[1].height = 14.5 * head_lines + 3     # a wrapped header shows whole, on paper too
     for r, row in enumerate(rows, start=2):
         lines = 1
         for (_h, w), v in zip(headers, row):
             if isinstance(v, str) and v:
                 lines = max(lines, sum(math.ceil(max(_text_width(part), 1) / max(w - 1, 1))
                                        for part in v.split("\n")))
-        ws.row_dimensions[r].height = min(14.5 * lines + 3, 240)
+        ws.row_dimensions[r].height = min(14.5 * lines + 3, 409)     # 409 pt: the most a row can be
         for c, v in enumerate(row, start=1):
             fmt = None
             if isinstance(v, Decimal):
                 fmt = AMOUNT_FORMAT
             elif isinstance(v, int):
                 fmt = COUNT_FORMAT
-            put(ws, r, c, v, F_BODY, A_TOP if isinstance(v, str) else A_CENTER, border=True,
+            # numbers at the top too, level with the first line of the texts beside them
+            put(ws, r, c, v, F_BODY, A_TOP if isinstance(v, str) else A_TOP_CENTER, border=True,
                 number_format=fmt)
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup_list_page(ws)
 
 
 def _num(v):
@@ -325,11 +334,20 @@ def _num(v):
 
 
 def _cell_labels(report: Report, keys) -> str:
-    out = []
-    for k in keys:
-        d = report.edition.cell_defs.get(k)
-        out.append(d.label if d else k)
-    return "、".join(out)
+    """The cells of a finding, as an auditor names them. A rule over one column (or one row) of a
+    table names the column once — 表三「自然人」列：（一）予以公开、（二）部分公开… — in the words of
+    the rule itself, instead of repeating table and column on each of twenty cells: the printed list
+    stays short enough to read."""
+    defs = [report.edition.cell_defs.get(k) for k in keys]
+    if len(defs) > 1 and all(defs):
+        tables = {d.table.number for d in defs}
+        if len(tables) == 1 and len({d.column.label for d in defs}) == 1:
+            return f"表{defs[0].table.number}「{defs[0].column.label}」列：" + "、".join(
+                short_row_label(d.row) for d in defs)
+        if len(tables) == 1 and len({short_row_label(d.row) for d in defs}) == 1:
+            return f"表{defs[0].table.number}「{short_row_label(defs[0].row)}」行：" + "、".join(
+                d.column.label for d in defs)
+    return "、".join(d.label if d else k for d, k in zip(defs, keys))
 
 
 def _findings_rows(report: Report, checker: Checker, session: ReviewSession | None) -> list[list]:
@@ -394,6 +412,7 @@ def _info_rows(report: Report, checker: Checker, session: ReviewSession | None) 
         ("原文件名", name),
         ("原文件 SHA-256", digest),
         ("原文件格式", report.source_format),
+        ("读取方式", read_method(report)),
         ("审核人", session.reviewer if session else ""),
         ("导出时间", now_text()),
         ("导出工具", APP_NAME),
@@ -439,9 +458,9 @@ def build_workbook(report: Report, checker: Checker | None = None,
     for lay in layouts(report.edition):
         _table_sheet(wb, report, lay, marks, keymap)
     _list_sheet(wb, FINDINGS_SHEET,
-                [("序号", 6), ("状态", 7), ("规则编号", 22), ("规则", 40), ("涉及单元格", 40), ("报告值", 9),
-                 ("计算值", 9), ("差额", 8), ("空白格数", 9), ("说明", 60), ("审核结论", 10), ("审核意见", 30),
-                 ("审核人", 10), ("结论时间", 20)],
+                [("序号", 5), ("状态", 6), ("规则编号", 20), ("规则", 22), ("涉及单元格", 26), ("报告值", 8),
+                 ("计算值", 8), ("差额", 7), ("空白格数", 6), ("说明", 40), ("审核结论", 8), ("审核意见", 16),
+                 ("审核人", 7), ("结论时间", 11)],     # ≈ 190 units: landscape A4 at ≈ 78 %, still legible
                 _findings_rows(report, checker, session))
     _list_sheet(wb, CHANGES_SHEET,
                 [("序号", 6), ("单元格", 46), ("原文读取值", 12), ("修改前", 10), ("修改后", 10), ("修改时间", 26),
@@ -453,10 +472,7 @@ def build_workbook(report: Report, checker: Checker | None = None,
     for r, (k, v) in enumerate(_info_rows(report, checker, session), start=1):
         put(info, r, 1, k, F_HEAD, A_LEFT, border=True, fill=FILL_HEADER)
         put(info, r, 2, v, F_BODY, A_LEFT, border=True, number_format="0" if isinstance(v, int) else None)
-    info.page_setup.paperSize = info.PAPERSIZE_A4
-    info.page_setup.fitToWidth = 1
-    info.page_setup.fitToHeight = 0
-    info.sheet_properties.pageSetUpPr.fitToPage = True
+    setup_info_page(info)
     _key_sheet(wb, report, keymap)
     wb.active = 0
     wb.properties.creator = APP_NAME

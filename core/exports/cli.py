@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from core.editions import EDITION_2019, EDITION_2021
-from core.export_common import ExportError, ExportResult, counts, now_text, write_output
+from core.exports.common import ExportError, ExportResult, now_text, write_output
 from core.loader import LoadError, load, report_files
 from core.model import Report
 from core.review import ReviewError, ReviewSession, apply_saved_review
@@ -86,13 +86,13 @@ def _export_one(path: Path, args: argparse.Namespace) -> int:
     status = 0
     jobs = []
     if args.xlsx:
-        from core.export_xlsx import export_xlsx
+        from core.exports.xlsx import export_xlsx
         jobs.append(("Excel 工作簿", lambda: export_xlsx(report, args.xlsx, checker, session)))
     if args.docx:
-        from core.export_docx import export_docx
+        from core.exports.docx import export_docx
         jobs.append(("Word 报告", lambda: export_docx(report, args.docx, checker, session)))
     if args.docx_inplace:
-        from core.export_docx import export_docx_inplace
+        from core.exports.docx import export_docx_inplace
         jobs.append(("写回原文的 Word 文档", lambda: export_docx_inplace(report, path, args.docx_inplace, checker, session)))
     for what, job in jobs:
         try:
@@ -142,20 +142,21 @@ def summary_keys(editions) -> list[str]:
 SUMMARY_FIXED = ["文件名", "机关名称", "报告年度", "表格版本", "错误数", "提示数", "待核对格数", "修改格数", "读取情况"]
 
 
-def summary_rows(paths: list[Path], use_review: bool = True):
-    """(keys, labels, rows): one row per report, in the given order; unreadable files give a reason."""
-    from core.export_xlsx import excel_value  # openpyxl loads only when a workbook is written
-    entries = []
+def summary_rows(batch):
+    """(keys, labels, rows): one row per report of the batch, in its order; unreadable files give a reason.
+
+    Built from the batch's summaries (``core.batch``), which keep every cell value: a batch the
+    window has checked exports without reading a report again.
+    """
+    from core.editions import EDITIONS
+    from core.exports.xlsx import excel_value  # openpyxl loads only when a workbook is written
+    summaries = batch.ordered()
     editions = []
-    for p in paths:
-        try:
-            report, _session = open_report(p, use_review)
-        except LoadError as e:
-            entries.append((p, None, e.reason))
-            continue
-        entries.append((p, report, None))
-        if report.edition not in editions:
-            editions.append(report.edition)
+    for s in summaries:
+        ed = EDITIONS.get(s.edition) if s.ok else None
+        ed = ed.with_subtotal() if ed is not None and s.subtotal else ed
+        if ed is not None and ed not in editions:
+            editions.append(ed)
     if not editions:
         editions = [EDITION_2019, EDITION_2021]
     keys = summary_keys(editions)
@@ -164,27 +165,29 @@ def summary_rows(paths: list[Path], use_review: bool = True):
         d = next(ed.cell_defs[k] for ed in editions if k in ed.cell_defs)
         labels[k] = d.label
     rows = []
-    for p, report, reason in entries:
-        if report is None:
-            rows.append([p.name, None, None, None, None, None, None, None, f"无法读取：{reason}"] + [None] * len(keys))
+    for s in summaries:
+        if not s.ok:
+            rows.append([s.name, None, None, None, None, None, None, None, f"无法读取：{s.error}"] + [None] * len(keys))
             continue
-        errors, warnings, uncertain = counts(Checker(report))
-        state = "已读取" + ("；" + "；".join(report.notes) if report.notes else "")
-        rows.append([p.name, report.agency or "", report.year, report.edition.key, errors, warnings, uncertain,
-                     len(report.edited_keys()), state]
-                    + [excel_value(report.value(k)) if k in report.cells else None for k in keys])
+        state = "已读取" + ("；" + "；".join(s.notes) if s.notes else "")
+        rows.append([s.name, s.agency or "", s.year, s.edition, s.errors, s.warnings, s.uncertain, s.edited, state]
+                    + [excel_value(s.cells[k]) if k in s.cells else None for k in keys])
     return keys, labels, rows
 
 
-def summary_workbook_bytes(paths: list[Path], use_review: bool = True) -> bytes:
+def summary_workbook_bytes(paths: list[Path], use_review: bool = True, batch=None) -> bytes:
+    """The summary workbook of `paths` (read here), or of a `batch` already checked (nothing read again)."""
     import io
 
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from core.export_xlsx import (A_CENTER, A_LEFT, AMOUNT_FORMAT, COUNT_FORMAT, F_HEAD, F_NOTE, FILL_HEADER,
+    from core.exports.batch_sheets import add_batch_sheets, batch_of   # findings, counts per rule, review states
+    from core.exports.xlsx import (A_CENTER, A_LEFT, AMOUNT_FORMAT, COUNT_FORMAT, F_HEAD, F_NOTE, FILL_HEADER,
                                   put)
-    keys, labels, rows = summary_rows(paths, use_review)
+    if batch is None:
+        batch = batch_of(paths, use_review)
+    keys, labels, rows = summary_rows(batch)
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
@@ -212,6 +215,7 @@ def summary_workbook_bytes(paths: list[Path], use_review: bool = True) -> bytes:
     ws.freeze_panes = ws.cell(row=3, column=n_fixed + 1).coordinate
     put(ws, len(rows) + 4, 1, f"共 {len(rows)} 份报告；导出时间 {now_text()}；空白表示原文未填写，“/”表示不适用。",
         F_NOTE)
+    add_batch_sheets(wb, batch)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

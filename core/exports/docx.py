@@ -31,7 +31,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from core.atoms import tokenize
-from core.export_common import (APP_NAME, ExportError, ExportResult, clean_text, counts, report_title,
+from core.exports.common import (APP_NAME, ExportError, ExportResult, clean_text, counts, report_title,
                                 unresolved_errors, value_text, write_output)
 from core.layout import TableLayout, layouts
 from core.model import Report
