@@ -307,7 +307,13 @@ def _parse_active(report: Report, atoms: Sequence[Atom], end: int) -> None:
 def _t3_columns(atoms: Sequence[Atom], start: int, first_row: int) -> bool:
     """Does table 三's header carry the extra 小计 column?"""
     header = atoms[max(start, first_row - 40):first_row]
-    return any(a.is_label and a.norm in ("小计", "法人小计") or a.norm.endswith("小计") for a in header)
+    if any(a.is_label and a.norm in ("小计", "法人小计") or a.norm.endswith("小计") for a in header):
+        return True
+    # a header run into the first row's label: "…其他小计一、本年新收政府信息公开申请数量"
+    if first_row < len(atoms):
+        head = atoms[first_row].norm
+        return "小计" in head[:max(0, head.find("本年新收"))]
+    return False
 
 
 def _parse_apply(report: Report, atoms: Sequence[Atom], start: int) -> int:
@@ -412,7 +418,72 @@ def _review_check(nums: list[int]) -> bool:
 # ------------------------------------------------------------------ entry point
 
 def extract(text: str, source_path: str | None = None) -> Report:
-    """Read a report's tables out of its text. Raises ExtractionError if it is not a report."""
+    """Read a report's tables out of its text. Raises ExtractionError if it is not a report.
+
+    The layout reader comes first; where it leaves a table missing or doubtful (text that lost its
+    layout: one long line, labels broken by spaces, digits run together), the table is read again
+    by ``core.flat`` and the better reading of each table is kept.
+    """
+    try:
+        report: Report | None = _extract_layout(text, source_path)
+        error = None
+    except ExtractionError as e:
+        report, error = None, e
+    if report is None or report.notes or report.uncertain_keys():
+        report = _with_flat(text, source_path, report)
+    if report is None:
+        raise error or ExtractionError("未找到政府信息公开年度报告的统计表格")
+    return report
+
+
+_TABLE_NAMES = {"active": "表二", "apply": "表三", "review": "表四"}
+
+
+def _table_score(report: Report, table: str) -> tuple[int, int, int, int]:
+    """Certain cells first, then cells the balance rules pin to one value, then cells holding a
+    value, then cells found at all."""
+    cells = [c for k, c in report.cells.items() if k.startswith(table + ".")]
+    return (sum(1 for c in cells if not c.uncertain), sum(1 for c in cells if c.pinned),
+            sum(1 for c in cells if c.value is not None), sum(1 for c in cells if c.reading is not None))
+
+
+def _with_flat(text: str, source_path: str | None, layout: Report | None) -> Report | None:
+    from core.flat import read_flat
+    year, agency = read_title(text)
+    if layout is not None:
+        fallback, basis = layout.edition, layout.edition_basis
+    else:
+        fallback = edition_for_year(year) or EDITIONS["2021"]
+        basis = f"表头无法识别，按报告年度{year}年推定" if year else "表头与年度均无法确定版本，按2021年版处理"
+    flat = read_flat(text, year, agency, fallback, basis, source_path)
+    if flat is None:
+        return layout
+    fr = flat.report
+    if layout is None:
+        return fr
+    same = (fr.edition.key, fr.edition.has_subtotal) == (layout.edition.key, layout.edition.has_subtotal)
+    tables = [t.key for t in fr.edition.tables]
+    if not same:
+        better = sum(_table_score(fr, t)[0] for t in tables) > sum(_table_score(layout, t)[0] for t in tables)
+        return fr if better else layout
+    taken = [t for t in tables if _table_score(fr, t) > _table_score(layout, t)]
+    if not taken:
+        return layout
+    if len(taken) == len(tables):
+        return fr
+    for t in taken:
+        for k in fr.cells:
+            if k.startswith(t + "."):
+                layout.cells[k] = fr.cells[k]
+    names = [_TABLE_NAMES[t] for t in taken]
+    layout.notes = ([n for n in layout.notes if not any(x in n for x in names)]
+                    + [n for n in fr.notes if any(x in n for x in names)])
+    layout.splits += [c for c in fr.splits if c.table in taken]
+    return layout
+
+
+def _extract_layout(text: str, source_path: str | None = None) -> Report:
+    """The tables read by the text's own layout (rows, tabs, pipes, label-and-numbers lines)."""
     atoms = tokenize(text)
     year, agency = read_title(text)
     t3 = next((i for i, a in enumerate(atoms) if _is_t3_start(a)), None)

@@ -61,6 +61,22 @@ class Reading:
         return out
 
 
+@dataclass(frozen=True)
+class SplitChoice:
+    """A row of run-together digits the balance rules could not pin down: the auditor picks.
+
+    ``candidates`` are the splits the rules allow, each one value per key of ``keys``.
+    """
+
+    table: str
+    row: str
+    label: str
+    keys: tuple[str, ...]
+    raw: str
+    candidates: tuple[tuple[Value, ...], ...]
+    span: tuple[int, int] | None
+
+
 _UNSET = object()
 
 
@@ -98,6 +114,20 @@ class Cell:
     @property
     def span(self) -> tuple[int, int] | None:
         return self.reading.span if self.reading else None
+
+    @property
+    def inferred(self) -> bool:
+        """Placed by the balance rules (推算) and not yet settled by the auditor."""
+        return not self.edited and self.reading is not None and self.reading.how == HOW_INFERRED
+
+    @property
+    def pinned(self) -> bool:
+        """Inferred, and the rules leave this cell one value: the auditor may confirm it as is.
+
+        An inferred cell whose row has several splits disagreeing here is open instead: its
+        reading lists the values the rules allow (``alternatives``) and the auditor picks one.
+        """
+        return self.inferred and len(self.reading.alternatives) < 2      # type: ignore[union-attr]
 
     def source(self) -> dict | None:
         """Where the current value came from (contract.md ``sources``); None for a blank cell."""
@@ -149,6 +179,7 @@ class Report:
     source_format: str = "text"
     notes: list[str] = field(default_factory=list)      # report-level remarks, Chinese
     edition_basis: str = ""                             # how the edition was decided
+    splits: list[SplitChoice] = field(default_factory=list)   # ambiguous run-together rows
     pages: list[PageInfo] = field(default_factory=list)  # page images for the page view (PDF, scans)
 
     @classmethod
@@ -173,6 +204,11 @@ class Report:
             if src is not None:
                 out[k] = src
         return out
+
+    def pinned_keys(self, table: str | None = None) -> list[str]:
+        """Inferred cells the rules pin to one value (of one table), awaiting the auditor's confirmation."""
+        return [k for k, c in self.cells.items()
+                if c.pinned and (table is None or k.startswith(table + "."))]
 
     def edited_keys(self) -> list[str]:
         return [k for k, c in self.cells.items() if c.edited]

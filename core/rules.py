@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 
 from core.editions import LEGAL_COLUMNS, Edition, Kind
-from core.model import Report
+from core.model import Report, SplitChoice
 from core.values import NA, Number, Value, format_value, is_number
 
 
@@ -148,6 +148,27 @@ def _fmt(n: Number | None) -> str:
     return "空白" if n is None else format_value(n)
 
 
+def _may_hold(rule: Rule, report: Report, undecided: list[str], cap: int = 4096) -> bool:
+    """Can the rule hold for some value of each undecided cell among those the rules allow?
+
+    Each cell is taken on its own (its row's candidates tie them together, so this says yes
+    more often than the exact answer): a "no" is certain, and the rule is then reported.
+    """
+    fixed = 0
+    for k in rule.cells:
+        if k not in undecided:
+            v = report.cells[k].value
+            fixed += (v if is_number(v) else 0) * (1 if k in rule.reported else -1)  # type: ignore[operator]
+    sums = {fixed}
+    for k in undecided:
+        sign = 1 if k in rule.reported else -1
+        options = {(v if is_number(v) else 0) * sign for v in report.cells[k].reading.alternatives}  # type: ignore[union-attr]
+        sums = {a + b for a in sums for b in options}
+        if len(sums) > cap:
+            return True
+    return any(x == 0 for x in sums) if rule.type is RuleType.EQUAL else any(x >= 0 for x in sums)
+
+
 def evaluate(rule: Rule, report: Report) -> Finding:
     cells = report.cells
     if rule.type is RuleType.CELL_KIND:
@@ -170,6 +191,12 @@ def evaluate(rule: Rule, report: Report) -> Finding:
     r0 = reported or 0
     holds = r0 == computed if rule.type is RuleType.EQUAL else r0 >= computed
     blank_note = f"（其中{len(blanks)}格空白，按0计）" if blanks else ""
+    undecided = [k for k in rule.cells if cells[k].inferred and not cells[k].pinned]
+    if undecided and not holds and _may_hold(rule, report, undecided):
+        # Run-together digits the rules left open: whether this rule holds depends on the split
+        # the auditor picks (the SPLIT finding); it is checked once the split is chosen.
+        return Finding(rule, Status.BLANK, reported, computed, blanks,
+                       f"{rule.title}：含{len(undecided)}格待选定拆分，选定后检查")
     if holds:
         if blanks and rule.type is RuleType.EQUAL:
             return Finding(rule, Status.WARNING, reported, computed, blanks,
@@ -220,6 +247,13 @@ class Checker:
     def recheck(self, key: str) -> list[Finding]:
         """Re-evaluate the rules touching one cell; return the findings whose outcome changed."""
         changed = []
+        if any(key in c.keys for c in self.report.splits):
+            before = {f.rule.id for f in self.report_findings}
+            self.report_findings = _report_level(self.report)
+            after = {f.rule.id: f for f in self.report_findings}
+            changed += [f for i, f in after.items() if i not in before]
+            changed += [Finding(_split_rule(c), Status.OK) for c in self.report.splits
+                        if f"SPLIT:{c.table}.{c.row}" in before - set(after)]
         for rule in self.by_cell.get(key, ()):
             new = evaluate(rule, self.report)
             old = self.findings.get(rule.id)
@@ -288,6 +322,33 @@ def _report_level(report: Report) -> list[Finding]:
             out.append(Finding(ED_YEAR, Status.ERROR, message=(
                 f"{report.year}年度报告应使用{want}年版表格，但报告使用的是{report.edition.key}年版表格"
                 f"（{report.edition_basis}）")))
+    out += split_findings(report)
+    return out
+
+
+def _split_rule(choice: SplitChoice) -> Rule:
+    table = {"active": "表二", "apply": "表三", "review": "表四"}.get(choice.table, choice.table)
+    where = f"「{choice.label.split('（区分')[0]}」行" if choice.table != "review" else ""
+    return Rule(f"SPLIT:{choice.table}.{choice.row}", RuleType.EQUAL, "warning", choice.keys, (),
+                f"{table}{where}数字连写或空白格未标出，有{len(choice.candidates)}种可能的拆分，请选定一种")
+
+
+def split_choice_for(report: Report, finding: Finding) -> SplitChoice | None:
+    """The row of run-together digits a SPLIT finding is about (None for other findings)."""
+    return next((c for c in report.splits if finding.rule.id == f"SPLIT:{c.table}.{c.row}"), None)
+
+
+def split_findings(report: Report) -> list[Finding]:
+    """Rows of run-together digits the rules could not pin down, until the auditor settles them."""
+    out = []
+    for choice in report.splits:
+        if not any(report.cells[k].uncertain for k in choice.keys):
+            continue
+        shown = "；".join(f"{i + 1}）" + "|".join(format_value(v) or "空" for v in cand)
+                         for i, cand in enumerate(choice.candidates[:8]))
+        more = f"等{len(choice.candidates)}种" if len(choice.candidates) > 8 else ""
+        out.append(Finding(_split_rule(choice), Status.WARNING, message=(
+            f"原文“{choice.raw}”可拆分为：{shown}{more}（空 = 空白格）")))
     return out
 
 

@@ -1,8 +1,9 @@
 """What colour a cell gets, decided from the checker's findings (no Qt, no logic of its own).
 
 Like a spreadsheet's calculation trace: the total whose rule is broken is red, the cells that add
-up to it are blue; a doubtful reading is orange; the auditor's edits are marked separately so
-that an edited total that now balances shows as plain edited.
+up to it are blue; a doubtful reading is orange, a value the balance rules placed (推算) violet;
+the auditor's edits are marked separately so that an edited total that now balances shows as
+plain edited.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from core.rules import Checker, Finding, RuleType, Status
 class CellState(IntEnum):
     NORMAL = 0
     WARNING = 1          # part of a soft rule that does not hold (e.g. 总数量 < 新公开数量)
-    UNCERTAIN = 2        # the extractor is not sure of the reading
-    ERROR_INPUT = 3      # adds up to a total whose balance rule is broken
-    ERROR_TOTAL = 4      # the reported side (total) of a broken balance rule
+    INFERRED = 2         # placed by the balance rules (推算), one value allowed: to be confirmed
+    UNCERTAIN = 3        # the extractor is not sure of the reading
+    ERROR_INPUT = 4      # adds up to a total whose balance rule is broken
+    ERROR_TOTAL = 5      # the reported side (total) of a broken balance rule
 
 
 def broken_findings(checker: Checker, key: str) -> list[Finding]:
@@ -39,6 +41,7 @@ def cell_state(checker: Checker, key: str) -> CellState:
         else:
             s = CellState.WARNING
         state = max(state, s)
-    if state < CellState.UNCERTAIN and checker.report.cells[key].uncertain:
-        state = CellState.UNCERTAIN
+    cell = checker.report.cells[key]
+    if state < CellState.INFERRED and cell.uncertain:
+        state = CellState.INFERRED if cell.pinned else CellState.UNCERTAIN
     return state

@@ -1,8 +1,8 @@
 """Undo commands: every change the auditor makes is one QUndoCommand over the ReviewDocument.
 
 A command remembers each cell's exact earlier state (edited or not, and the value), so undo
-restores "as read" rather than "typed the value that was read". A pasted block or an applied
-suggestion is one command, hence one undo step.
+restores "as read" rather than "typed the value that was read". A pasted block, an applied
+suggestion, a table's confirmed 推算值 or a chosen split is one command, hence one undo step.
 """
 from __future__ import annotations
 
@@ -46,3 +46,24 @@ class VerdictCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.set_verdict(self.key, *self.before)
+
+
+class TypeCellsCommand(QUndoCommand):
+    """The auditor vouches for values: confirmed 推算值 (inferred cells), a chosen split.
+
+    Unlike typing, a value equal to the reading is kept as the auditor's too: the cell is then
+    settled (no longer in doubt) and the review file records who confirmed it. Undo brings back
+    each cell's exact earlier state.
+    """
+
+    def __init__(self, doc: ReviewDocument, values: dict[str, Value], text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.after = {k: (True, v) for k, v in values.items()}
+        self.before = {k: (doc.report.cells[k].edited, doc.report.cells[k].value) for k in values}
+
+    def redo(self) -> None:
+        self.doc.set_values({}, exact=self.after)
+
+    def undo(self) -> None:
+        self.doc.set_values({}, exact=self.before)

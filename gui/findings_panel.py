@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from core.model import SplitChoice
 from core.review import CORRECTED, SOURCE_ERROR, VERDICT_LABELS, finding_key
-from core.rules import Finding, Status, Suggestion
+from core.rules import Finding, Status, Suggestion, split_choice_for
+from core.values import format_value
 from gui.session import ReviewDocument
 from gui.table_model import finding_lines, fmt_number
 
@@ -115,10 +117,40 @@ class FindingsModel(QAbstractTableModel):
         return next((i for i, f in enumerate(self.rows) if key_of(f) == key), -1)
 
 
+class SplitList(QListWidget):
+    """The candidate splits of a row of run-together digits: a click (or Enter) picks one."""
+
+    chosen = Signal(int)                           # index into the row's candidates
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.itemClicked.connect(lambda item: self.chosen.emit(self.row(item)))
+
+    def show_choice(self, choice: SplitChoice | None) -> None:
+        self.clear()
+        self.setVisible(choice is not None)
+        if choice is None:
+            return
+        for i, cand in enumerate(choice.candidates):
+            item = QListWidgetItem(f"{i + 1}）" + " | ".join(format_value(v) or "空" for v in cand))
+            item.setToolTip("单击（或按回车）选定这种拆分，填入本行各格（可撤销）")
+            self.addItem(item)
+        self.setCurrentRow(0)
+        rows = min(len(choice.candidates), 5)
+        self.setFixedHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 2)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.currentRow() >= 0:
+            self.chosen.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
+
+
 class FindingsPanel(QWidget):
     finding_selected = Signal(object)              # Finding
     verdict_requested = Signal(str, object, str)   # finding key, verdict code or None, comment
     suggestion_requested = Signal(object)          # Suggestion
+    split_chosen = Signal(object, int)             # SplitChoice, index of the chosen candidate
     other_requested = Signal(str, tuple)           # a cross-report finding's other report and its cells
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -144,6 +176,9 @@ class FindingsPanel(QWidget):
         self.btn_fixed.setToolTip("提取或识别错误，已在表中更正")
         self.btn_clear = QPushButton("清除标记")
         self.btn_suggest = QPushButton("应用建议修正")
+        self.split_list = SplitList()
+        self.split_list.hide()
+        self.split_list.chosen.connect(self._choose_split)
         self.btn_other = QPushButton("打开对照报告")
         self.btn_other.setToolTip("在新窗口中打开跨年度问题所对照的另一年度报告，并选中对应单元格")
         row = QHBoxLayout()
@@ -154,6 +189,7 @@ class FindingsPanel(QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.detail)
+        lay.addWidget(self.split_list)
         lay.addLayout(row)
         self.btn_source.clicked.connect(lambda: self._verdict(SOURCE_ERROR))
         self.btn_fixed.clicked.connect(lambda: self._verdict(CORRECTED))
@@ -239,11 +275,17 @@ class FindingsPanel(QWidget):
         self.btn_other.setEnabled(f is not None and f.other_file is not None)
         s = self.suggestion_for(f) if self.model is not None else None
         self.btn_suggest.setEnabled(s is not None)
+        choice = split_choice_for(self.doc.report, f) if f is not None else None
+        self.split_list.show_choice(choice)
         if f is None:
             self.detail.setText("在上表选择一条问题以查看详情；F8 / Shift+F8 逐条查看")
             return
         labels = self.doc.report.edition.cell_defs
-        lines = detail_lines(f, lambda k: labels[k].label if k in labels else k)
+        if choice is not None:          # the candidates are in the list below: say what to do
+            lines = [f"原文“{choice.raw}”有{len(choice.candidates)}种可能的拆分（空 = 空白格）。"
+                     "<b>选定拆分：</b>在下表单击一种（或选中后按回车），本行各格即按它填入，可撤销"]
+        else:
+            lines = detail_lines(f, lambda k: labels[k].label if k in labels else k)
         if f.other_file is not None:
             cells = "、".join(labels[k].label if k in labels else k for k in f.other_cells)
             lines.append(f"<b>对照报告：</b><a href=\"other\">{html.escape(Path(f.other_file).name)}</a>"
@@ -264,6 +306,12 @@ class FindingsPanel(QWidget):
         if f is not None:
             self.verdict_requested.emit(key_of(f), code, self.comment.text().strip() if code else "")
             self._enable(f)
+
+    def _choose_split(self, index: int) -> None:
+        f = self.current()
+        choice = split_choice_for(self.doc.report, f) if f is not None else None
+        if choice is not None and 0 <= index < len(choice.candidates):
+            self.split_chosen.emit(choice, index)
 
     def _other(self) -> None:
         f = self.current()

@@ -37,6 +37,7 @@ class Legend(QWidget):
         (QBrush(STATE_COLOURS[CellState.ERROR_TOTAL]), "", None, False, "不平衡的合计"),
         (QBrush(STATE_COLOURS[CellState.ERROR_INPUT]), "", None, False, "参与该合计的数"),
         (QBrush(STATE_COLOURS[CellState.UNCERTAIN]), "", None, False, "提取存疑"),
+        (QBrush(STATE_COLOURS[CellState.INFERRED]), "", None, False, "推算值"),
         (QBrush(STATE_COLOURS[CellState.WARNING]), "", None, False, "提示"),
         (None, "5", EDITED_FG, False, "已修改"),
         (hatch(None, BLANK_HATCH), "", None, False, "空白"),

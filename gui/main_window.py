@@ -15,19 +15,19 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayo
 
 from core.cross import CrossRules, Facts
 from core.loader import REPORT_SUFFIXES
-from core.model import Report
+from core.model import Report, SplitChoice
 from core.review import ReviewSession
 from core.rules import Checker, Finding, Suggestion
 from core.values import NA
 from gui import export_actions, print_preview
-from gui.commands import SetCellsCommand, VerdictCommand
+from gui.commands import SetCellsCommand, TypeCellsCommand, VerdictCommand
 from gui.findings_panel import FindingsPanel
 from gui.form_view import FormTableView
 from gui.i18n import cjk_font
 from gui.legend import Legend
 from gui.loader_thread import LoadJob, NeighbourJob
-from gui.session import OpenedReview, ReviewDocument, fallback_dir
 from gui.page_view import PageView
+from gui.session import OpenedReview, ReviewDocument, fallback_dir, save_pasted
 from gui.source_view import SourceView
 from gui.table_model import ReportTableModel
 from gui.workspaces import Workspaces, shared
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.chart = None
         self._job: LoadJob | None = None
         self._partial_of: LoadJob | None = None     # the job whose early report (a scan's tables) is shown
+        self._pasted: Path | None = None           # the file last made from pasted text
         self._progress: QProgressDialog | None = None
         self.settings = QSettings()
         self.setWindowTitle(f"{APP_TITLE}[*]")
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.findings.finding_selected.connect(self.show_finding)
         self.findings.verdict_requested.connect(self.set_verdict)
         self.findings.suggestion_requested.connect(self.apply_suggestion)
+        self.findings.split_chosen.connect(self.pick_split)
         self.findings.other_requested.connect(self.open_other)
 
         self._build_actions()
@@ -176,6 +178,8 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_open = self._action("打开(&O)…", self.open_dialog, QKeySequence.StandardKey.Open, "打开年度报告")
+        self.act_paste_report = self._action("从剪贴板粘贴报告文本(&T)", self.paste_report, "Ctrl+Shift+V",
+                                             "把从网页等处复制的报告全文作为一份报告打开（校对记录保存在用户数据文件夹）")
         self.act_save = self._action("保存校对记录(&S)", self.save, QKeySequence.StandardKey.Save,
                                      "把修改、结论和说明保存到原文旁的校对记录文件（原文不会被修改）")
         self.act_quit = self._action("退出(&X)", self.close, QKeySequence.StandardKey.Quit)
@@ -196,9 +200,12 @@ class MainWindow(QMainWindow):
         self.act_prev = self._action("上一处问题", lambda: self.findings.step(-1), "Shift+F8")
         self.act_suggest = self._action("应用建议修正", self.apply_current_suggestion, "Ctrl+Shift+F",
                                         "把能让相关勾稽关系全部成立的建议值填入单元格")
+        self.act_confirm = self._action("确认推算值", self.confirm_inferred, "Ctrl+Shift+I",
+                                        "本表中按勾稽关系唯一确定的推算值（紫色）核对无误后一次确认（可撤销）")
 
         self.menu_file = self.menuBar().addMenu("文件(&F)")
         self.menu_file.addAction(self.act_open)
+        self.menu_file.addAction(self.act_paste_report)
         self.menu_recent = QMenu("最近打开", self)
         self.menu_file.addMenu(self.menu_recent)
         self.menu_file.addAction(self.act_save)
@@ -211,7 +218,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_undo, self.act_redo, None, self.act_copy, self.act_paste, None, self.act_clear, self.act_na):
             self.menu_edit.addSeparator() if a is None else self.menu_edit.addAction(a)
         self.menu_check = self.menuBar().addMenu("检查(&C)")
-        for a in (self.act_next, self.act_prev, self.act_suggest):
+        for a in (self.act_next, self.act_prev, self.act_suggest, self.act_confirm):
             self.menu_check.addAction(a)
         self.menu_view = self.menuBar().addMenu("视图(&V)")
         self.menu_view.addAction(self.findings_dock.toggleViewAction())
@@ -225,7 +232,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("main_toolbar")
         self.addToolBar(self.toolbar)
         for a in (self.act_open, self.act_save, None, self.act_undo, self.act_redo, None,
-                  self.act_prev, self.act_next, self.act_suggest):
+                  self.act_prev, self.act_next, self.act_suggest, self.act_confirm):
             self.toolbar.addSeparator() if a is None else self.toolbar.addAction(a)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(QLabel(" 校对人："))
@@ -242,6 +249,7 @@ class MainWindow(QMainWindow):
                   self.act_next, self.act_prev):
             a.setEnabled(has)
         self.act_suggest.setEnabled(has and bool(self.doc.checker.suggestions()))  # type: ignore[union-attr]
+        self.act_confirm.setEnabled(has and bool(self.doc.report.pinned_keys()))  # type: ignore[union-attr]
 
     # ------------------------------------------------------------------ settings
 
@@ -298,6 +306,28 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "打开年度报告", start, FILE_FILTER)
         if path:
             self.open_file(path)
+
+    def paste_report(self) -> None:
+        """Open report text from the clipboard (copied from a browser page) as a report.
+
+        The text is kept as a UTF-8 file in the user data folder and opened like any file, so
+        its review file lives there too. A page copied with its markup only opens as HTML.
+        """
+        clipboard = QApplication.clipboard()
+        text, suffix = clipboard.text(), ".txt"
+        mime = clipboard.mimeData()
+        if not text.strip() and mime is not None and mime.hasHtml():
+            text, suffix = mime.html(), ".html"
+        if not text.strip():
+            self.show_status("剪贴板中没有文本：请先在网页或文档中选中报告全文并复制")
+            return
+        try:
+            path = save_pasted(text, suffix)
+        except OSError as e:
+            self.show_banner(f"无法保存粘贴的报告文本：{e.strerror or e}", error=True)
+            return
+        self._pasted = path
+        self.open_file(path)
 
     def open_file(self, path: str | Path, select: tuple[str, ...] = (),
                   neighbours: tuple[Facts | None, Facts | None] | None = None) -> None:
@@ -358,6 +388,9 @@ class MainWindow(QMainWindow):
         return current
 
     def _on_failed(self, job: LoadJob, message: str) -> None:
+        if job.path == self._pasted:          # pasted text that is no report: keep no file of it
+            job.path.unlink(missing_ok=True)
+            self._pasted = None
         if not self._finish_job(job):
             return
         keep = "，当前报告及其修改保持不变" if self.doc else ""
@@ -628,6 +661,31 @@ class MainWindow(QMainWindow):
             self.show_status("没有可定位到单一单元格的建议修正")
             return
         self.apply_suggestion(s)
+
+    def confirm_inferred(self) -> None:
+        """Confirm, in one undoable step, the current table's 推算值 the rules pin to one value."""
+        view = self.current_view()
+        if self.doc is None or view is None:
+            return
+        table = view.form.table_key
+        keys = self.doc.report.pinned_keys(table)
+        name = TAB_NAMES.get(table, table)
+        if not keys:
+            self.show_status(f"{name}没有待确认的推算值")
+            return
+        values = {k: self.doc.report.cells[k].value for k in keys}
+        self.undo_stack.push(TypeCellsCommand(self.doc, values, f"确认{name}推算值（{len(keys)} 格）"))
+        self.show_status(f"已确认{name}的 {len(keys)} 格推算值（可撤销）")
+
+    def pick_split(self, choice: SplitChoice, index: int) -> None:
+        """The auditor picked one of a row's candidate splits: its values fill the row (one undo step)."""
+        if self.doc is None:
+            return
+        values = dict(zip(choice.keys, choice.candidates[index]))
+        label = choice.label.split("（区分")[0] if choice.table != "review" else "表四"
+        self.undo_stack.push(TypeCellsCommand(self.doc, values, f"选定拆分 {label}"))
+        self.select_cell(choice.keys[0])
+        self.show_status(f"已按第 {index + 1} 种拆分填入“{label}”（可撤销）")
 
     def set_verdict(self, key: str, verdict: str | None, comment: str) -> None:
         if self.doc is not None:

@@ -5,6 +5,9 @@
 touches, tells the views which cells and findings changed (so that they repaint just those) and
 then writes the crash-recovery file.
 
+Report text pasted from the clipboard is kept as a file in the per-user data folder first
+(``save_pasted``), so it opens like any other report.
+
 Two files live beside the source (or in the per-user data folder when that folder is read-only):
 
 * ``<source>.review.json`` — the saved review (文件→保存校对记录, or 保存 when closing);
@@ -23,7 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from core.model import Report
-from core.review import ReviewError, ReviewSession, finding_key, review_path, sha256_of
+from core.review import ReviewError, ReviewSession, finding_key, review_path, sha256_of, write_atomic
 from core.rules import Checker, Finding
 from core.values import Value
 
@@ -36,6 +39,24 @@ def fallback_dir() -> Path:
     """Per-user folder for review files of sources in read-only folders."""
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(base or Path.home() / ".gov-report-review") / "reviews"
+
+
+def save_pasted(text: str, suffix: str = ".txt") -> Path:
+    """Keep report text pasted from the clipboard as a file in the per-user data folder.
+
+    The pasted report is then opened like any file, and its review file lives beside it there.
+    The name carries the time of the paste; nothing existing is overwritten.
+    """
+    folder = fallback_dir().parent / "pasted"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = datetime.now().strftime("粘贴的报告-%Y%m%d-%H%M%S")
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    write_atomic(path, text.encode("utf-8"))
+    return path
 
 
 def _writable(folder: Path) -> bool:

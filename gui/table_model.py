@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QUndoStack
 
 from core.layout import TableLayout, table_layout
+from core.model import HOW_INFERRED, Report
 from core.review import VERDICT_LABELS
 from core.rules import Finding
 from core.values import NA, ValueRejected, format_value, parse_typed
@@ -39,6 +40,7 @@ STATE_COLOURS = {
     CellState.ERROR_TOTAL: QColor("#f4b6b0"),
     CellState.ERROR_INPUT: QColor("#c9ddf7"),
     CellState.UNCERTAIN: QColor("#ffdca8"),
+    CellState.INFERRED: QColor("#e2d5f5"),
     CellState.WARNING: QColor("#fff3b0"),
 }
 HEADER_BG = QColor("#e3e8ef")
@@ -82,6 +84,31 @@ def finding_lines(f: Finding, label_of) -> list[str]:
         lines.append("空白格：" + "、".join(label_of(k) for k in f.blank_cells[:6])
                      + (f" 等{len(f.blank_cells)}格" if len(f.blank_cells) > 6 else ""))
     return lines
+
+
+def inferred_lines(report: Report, key: str) -> list[str]:
+    """Tooltip lines of a value the balance rules placed: the splits its row allows."""
+    cell = report.cells[key]
+    choice = next((c for c in report.splits if key in c.keys), None)
+    if cell.pinned and choice is None:
+        return ["<span style='color:#5b3a99'>推算：原文数字连写，只有这一种拆分符合勾稽关系；"
+                "核对无误后可用“确认推算值”（Ctrl+Shift+I）把本表的推算值一次确认</span>"]
+    lines = []
+    if choice is not None:
+        j = choice.keys.index(key)
+        shown = []
+        for i, cand in enumerate(choice.candidates[:8]):
+            parts = [format_value(v) or "空" for v in cand]
+            parts[j] = f"<b>[{parts[j]}]</b>"
+            shown.append(f"{i + 1}）" + "|".join(parts))
+        more = f"<br>……共{len(choice.candidates)}种" if len(choice.candidates) > 8 else ""
+        lines.append("本行可能的拆分（[ ]为此格）：<br>" + "<br>".join(shown) + more)
+    if not cell.pinned:
+        lines.append("此格可能为：" + "、".join(format_value(v) or "空白" for v in cell.reading.alternatives)  # type: ignore[union-attr]
+                     + "；在问题清单中选定一种拆分")
+    else:
+        lines.append("各种拆分中此格都是这个值（推算）")
+    return [f"<span style='color:#5b3a99'>{line}</span>" for line in lines]
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -188,7 +215,11 @@ class ReportTableModel(QAbstractTableModel):
         d = report.edition.cell_defs[key]
         shown = format_value(cell.value) or "空白"
         lines = [f"<b>{d.label}</b>" + (f"（单位：{d.unit}）" if d.unit else ""), f"当前值：{shown}"]
-        if cell.edited:
+        confirmed = (cell.edited and cell.reading is not None and cell.reading.how == HOW_INFERRED
+                     and type(cell.value) is type(cell.read_value) and cell.value == cell.read_value)
+        if confirmed:
+            lines.append("推算值，已由校对人确认")
+        elif cell.edited:
             raw = cell.reading.raw if cell.reading else ""
             lines.append(f"已由校对人修改；原文读数：{format_value(cell.read_value) or '空白'}"
                          + (f"（原文“{raw}”）" if raw else "（原文中未找到）"))
@@ -196,6 +227,8 @@ class ReportTableModel(QAbstractTableModel):
             lines.append(f"原文：“{cell.reading.raw}”")
         if cell.uncertain:
             lines.append(f"<span style='color:#b35900'>存疑：{cell.uncertain}</span>")
+        if cell.inferred:
+            lines += inferred_lines(report, key)
         if cell.reading is not None and cell.reading.note:
             lines.append(cell.reading.note)
         for f in broken_findings(self.doc.checker, key):
