@@ -141,8 +141,10 @@ class Cell:
         return self.reading.source() if self.reading is not None else None
 
     def set(self, value: Value) -> None:
-        """The auditor's value; typing back exactly what was read clears the edit."""
-        if self.reading is not None and type(value) is type(self.reading.value) and value == self.reading.value:
+        """The auditor's value. Typing back exactly what was read clears the edit, unless the
+        reading was doubtful (OCR, inferred): then typing it is the auditor confirming it."""
+        if (self.reading is not None and not self.reading.uncertain
+                and type(value) is type(self.reading.value) and value == self.reading.value):
             self.revert()
         else:
             self.type_value(value)

@@ -24,7 +24,7 @@ from core.model import Report
 PAGE_GAP = 12.0                       # points between pages
 UNCERTAIN_TINT = QColor(255, 140, 0, 70)
 SELECTED_PEN = QColor("#d81b60")
-BOX_PEN = QColor(30, 90, 200, 90)
+BOX_PEN = QColor(30, 90, 200, 150)
 RENDER_DPI = 150
 
 
@@ -203,7 +203,9 @@ class PageView(QWidget):
         if not self._selected:
             return False
         rect = self.boxes[self._selected[0]].sceneBoundingRect()
-        self.view.ensureVisible(rect, 40, 60)
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        if not visible.adjusted(10, 10, -10, -10).contains(rect):
+            self.view.centerOn(rect.center())        # bring it to the middle, not to an edge
         return True
 
     def selected_keys(self) -> list[str]:

@@ -254,8 +254,9 @@ class ReportTableModel(QAbstractTableModel):
             self.rejected.emit(f"{d.label}：{e}")
             return False
         cell = self.doc.report.cells[key]
-        if type(parsed) is type(cell.value) and parsed == cell.value:
-            return True                      # nothing changes: no undo step
+        if type(parsed) is type(cell.value) and parsed == cell.value and not cell.uncertain:
+            return True                      # nothing changes: no undo step (a doubtful cell typed
+                                             # as read is confirmed, which is a change)
         self.undo_stack.push(SetCellsCommand(self.doc, {key: parsed}, f"修改 {d.label}"))
         return True
 

@@ -8,7 +8,7 @@ from gui import loader_thread
 
 
 def test_reader_cancel_is_not_reported_as_failure(monkeypatch, tmp_path):
-    def cancelled_load(path, progress=None):
+    def cancelled_load(path, progress=None, partial=None):
         raise Cancelled(path)
 
     monkeypatch.setattr(loader_thread, "load", cancelled_load)
@@ -22,7 +22,7 @@ def test_reader_cancel_is_not_reported_as_failure(monkeypatch, tmp_path):
 
 
 def test_real_failure_still_reported(monkeypatch, tmp_path):
-    def failing_load(path, progress=None):
+    def failing_load(path, progress=None, partial=None):
         raise LoadError(path, "文件为空")
 
     monkeypatch.setattr(loader_thread, "load", failing_load)

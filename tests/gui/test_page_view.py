@@ -79,7 +79,9 @@ def test_uncertain_box_is_tinted_until_the_auditor_types_the_value(scan_window, 
     view = w.views[key.split(".")[0]]
     from PySide6.QtWidgets import QApplication, QLineEdit
     w.tabs.setCurrentWidget(view)
+    w.activateWindow()
     view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=3000)
     view.select_keys([key])
     qtbot.keyClicks(view, "7")               # a key press opens the cell's editor with it
     editor = QApplication.focusWidget()
@@ -157,3 +159,30 @@ def test_long_scan_shows_its_tables_first_and_keeps_edits_made_meanwhile(tmp_pat
     assert len(w.report.pages) > early_pages
     assert w.report.value(key) == 999 and w.report.cells[key].edited
     assert not w.stop_button.isVisible()
+
+
+def test_typing_the_read_value_into_a_doubtful_cell_confirms_it(scan_window, qtbot):
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from core.values import format_value
+    w = scan_window
+    key = next(k for k in w.page_view.boxes if w.report.cells[k].uncertain and w.report.value(k) is not None)
+    read = w.report.value(key)
+    view = w.views[key.split(".")[0]]
+    w.tabs.setCurrentWidget(view)
+    w.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=3000)
+    view.select_keys([key])
+    text = format_value(read)
+    qtbot.keyClicks(view, text[0])
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=3000)
+    cell = w.report.cells[key]
+    assert cell.value == read and cell.edited and cell.uncertain is None
+    assert w.page_view.boxes[key].brush().style() == Qt.BrushStyle.NoBrush
+    w.undo_stack.undo()
+    assert w.report.cells[key].uncertain and not w.report.cells[key].edited

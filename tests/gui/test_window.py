@@ -63,7 +63,7 @@ def test_cancelling_a_slow_open_keeps_the_current_report(qtbot, monkeypatch, see
     w = open_window(seed_copy())
     real_load = gui.loader_thread.load
 
-    def slow_load(path, progress=None):
+    def slow_load(path, progress=None, partial=None):
         for i in range(100):
             progress(i, 100)
             time.sleep(0.02)
