@@ -55,6 +55,12 @@ class LoadJob(QRunnable):
 
     def run(self) -> None:
         try:
+            self._run()
+        except RuntimeError:    # the window went away while reading: nobody is left to tell
+            pass
+
+    def _run(self) -> None:
+        try:
             report = load(self.path, progress=self._progress, partial=self._partial)
             opened = open_review(report, self.path.resolve(), self.fallback)
         except (_Cancelled, Cancelled):

@@ -119,14 +119,14 @@ def test_text_pdf_gets_the_page_view_as_a_second_tab(tmp_path, open_window):
 
 
 def test_long_scan_shows_its_tables_first_and_keeps_edits_made_meanwhile(tmp_path, qtbot, monkeypatch):
-    """A 5-page scan (tables on the first two pages, then narrative): the tables appear when their
+    """A 4-page scan (tables on the first two pages, then narrative): the tables appear when their
     pages are read, the auditor types meanwhile, and the complete report keeps the typed value."""
     from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
     from gui.main_window import MainWindow
 
     monkeypatch.setenv("GOV_REPORT_CACHE", str(tmp_path / "fresh-cache"))     # really OCR every page
-    opt = ScanOptions(**{**ScanOptions.random(1).__dict__, "filler_pages": 3})
+    opt = ScanOptions(**{**ScanOptions.random(1).__dict__, "filler_pages": 1})
     path = tmp_path / "long.pdf"
     path.write_bytes(make_scan(SeedDoc(SEED), opt, 1).pdf_bytes())
     w = MainWindow()
