@@ -34,6 +34,7 @@ class ScanOptions:
     turn: int = 0                    # 0 / 90 / 180 / 270: page scanned sideways or upside down
     pages_turned: tuple[int, ...] = ()   # which pages (0-based) get ``turn``; empty: all
     filler_pages: int = 0            # extra pages of narrative text (a long report)
+    ruled: bool = True               # False: tables drawn without ruling lines
 
     @classmethod
     def random(cls, variant: int) -> "ScanOptions":
@@ -99,7 +100,7 @@ def digit_positions(pdf: bytes) -> list[tuple[int, float, float]]:
 
 def make_scan(doc: SeedDoc, options: ScanOptions, variant: int = 0) -> Scan:
     rng = random.Random(variant * 7919 + 17)
-    pdf = build_pdf(doc, filler_pages=options.filler_pages)
+    pdf = build_pdf(doc, filler_pages=options.filler_pages, ruled=options.ruled)
     targets = digit_positions(pdf)
     seals = [rng.choice(targets) for _ in range(options.seals)] if targets else []
     pages = []

@@ -255,3 +255,17 @@ def test_uncertain_ocr_cell_pinned_by_rules_gets_the_rules_value_with_ocr_altern
     # a certain cell with the same wrong value gets no such suggestion from one broken rule alone
     cell.reading = dataclasses.replace(cell.reading, uncertain=None)
     assert all(s.cell != key or len(s.rules) >= 2 for s in Checker(report).suggestions())
+
+
+def test_table_without_ruling_lines_falls_back_to_the_text_lines_and_doubts_every_value(tmp_path):
+    """No rules: the lines are put in rows by their boxes' geometry and read in order; since no
+    cell grid confirms the places, every value is uncertain and nothing wrong goes unflagged."""
+    opt = ScanOptions(**{**ScanOptions.random(1).__dict__, "ruled": False})
+    path = tmp_path / "unruled.pdf"
+    path.write_bytes(make_scan(SeedDoc(next(p for p in SEED_FILES if p.name.startswith("002"))), opt, 1).pdf_bytes())
+    report = load(path)
+    right, flagged, silent = judge(report, "002")
+    assert silent == []
+    assert right >= 0.85 * (right + len(flagged))
+    read = [c for c in report.cells.values() if c.reading is not None and c.reading.value is not None]
+    assert read and all(c.uncertain for c in read)
