@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import sys
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt's settings of any window a test opens go to a folder of this run, never the user's own
+# (the GUI fixtures point QSettings at tmp too; this also covers windows made outside them)
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="gov-report-test-config-")
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 if not SEEDS.exists():  # a checkout without shared/ beside it: use the bundled copies
