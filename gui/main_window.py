@@ -419,10 +419,11 @@ class MainWindow(QMainWindow):
             # the early report's edits carry over as one undo step; nothing to ask
             typed = {k: c.value for k, c in self.doc.report.cells.items() if c.edited}
             self.set_document(opened, (), getattr(job, "neighbours", None))
-            typed = {k: v for k, v in typed.items() if k in self.doc.report.cells
-                     and (not self.doc.report.cells[k].edited or self.doc.report.cells[k].value != v)}
-            if typed:
-                self.undo_stack.push(SetCellsCommand(self.doc, typed, "识别期间所做的修改"))
+            cells = self.doc.report.cells
+            # the autosaved review usually brought them back already; push only what it missed
+            missing = {k: v for k, v in typed.items() if k in cells and (cells[k].edited, cells[k].value) != (True, v)}
+            if missing:
+                self.undo_stack.push(SetCellsCommand(self.doc, missing, "识别期间所做的修改"))
             self.show_status("其余页面已识别完毕，报告已更新")
             return
         if not self.maybe_save():

@@ -12,6 +12,7 @@ from the table structure.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,22 @@ def _cjk(ch: str) -> bool:
 def page_mark_text(page: int) -> str:
     # One word, no spaces: the tokenizer reads it as a single label that never matches a row.
     return f"——第{page}页——"
+
+
+PAGE_MARK_RE = re.compile(r"——第(\d+)页——")     # finds what page_mark_text wrote
+
+
+def page_finder(text: str, first: int = 1) -> Callable[[int], int]:
+    """A function giving the page an offset of the rendered source text lies on."""
+    import bisect
+
+    marks = [(m.start(), int(m.group(1))) for m in PAGE_MARK_RE.finditer(text)]
+    starts = [m[0] for m in marks]
+
+    def page_at(offset: int) -> int:
+        i = bisect.bisect_right(starts, offset) - 1
+        return marks[i][1] if i >= 0 else first
+    return page_at
 
 
 def render(blocks: Iterable[Block]) -> tuple[str, list[Grid]]:
@@ -124,7 +141,6 @@ def attach_evidence(report: Report, grids: list[Grid]) -> None:
     cell; that cell knows where it sits on the page and, for a scan, what the recogniser saw and
     why it doubts. The doubt joins the reading's own, so an OCR doubt can never be lost.
     """
-    import bisect
     import dataclasses
 
     from core.values import parse_value

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.loader import LoadError
 from core.model import PageInfo, Report
-from core.readers.base import Block, PageMark, Progress, build_report, report_progress
+from core.readers.base import Block, PageMark, Progress, build_report, page_finder, report_progress
 from core.scan.images import PageImage, image_kind, image_pages
 
 NOT_A_REPORT = ("识别了图片中的文字，但没有找到政府信息公开年度报告的统计表格（表二、表三、表四）；"
@@ -77,21 +77,11 @@ def doubt_unplaced(report: Report) -> None:
     the text order alone; on a scan that order is not to be trusted (a lost cell shifts every
     value after it), so such a reading is never certain."""
     import dataclasses
-    import re
 
     ocr_pages = {p.number for p in report.pages if p.ocr}
     if not ocr_pages:
         return
-    marks = [(m.start(), int(m.group(1))) for m in re.finditer(r"——第(\d+)页——", report.source_text)]
-    first = min(p.number for p in report.pages) if report.pages else 1
-
-    def page_of(offset: int) -> int:
-        page = first
-        for start, number in marks:
-            if start > offset:
-                break
-            page = number
-        return page
+    page_of = page_finder(report.source_text, min(p.number for p in report.pages))
 
     for cell in report.cells.values():
         r = cell.reading

@@ -168,44 +168,36 @@ def _recognise(eng: OcrEngine, st: Straightened):
 
 def _split_straddling(eng: OcrEngine, lines: list[TextLine], tables, clean3: np.ndarray) -> list[TextLine]:
     """A detected line that straddles a row rule is two lines the detector merged (a seal or
-    tight rows can bridge them): cut it at the rule and read each part in its own cell."""
-    out: list[TextLine] = []
-    parts: list[tuple[int, tuple[float, float, float, float]]] = []
-    for i, ln in enumerate(lines):
-        x0, y0, x1, y1 = ln.box
-        height = y1 - y0
-        pieces = []
-        for table in tables:
-            for cell in table.cells:
-                cx0, cy0, cx1, cy1 = cell.box
-                if min(x1, cx1) - max(x0, cx0) <= 0:
-                    continue
-                overlap = min(y1, cy1) - max(y0, cy0)
-                if overlap >= max(0.3 * height, 6):
-                    pieces.append((cy0, (max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1))))
-        rows = {round(p[0]) for p in pieces}
-        if len(rows) < 2:
-            out.append(ln)
-            continue
-        for _, box in sorted(pieces):
-            parts.append((len(out), box))
-        out.append(None)  # type: ignore[arg-type]    placeholder, replaced below
-    if not parts:
-        return lines
-    crops = [_crop(clean3, box) for _, box in parts]
-    readings = eng.read_crops([c if c.size and c.shape[0] >= 4 and c.shape[1] >= 2 else np.full((8, 8, 3), 255, np.uint8)
-                               for c in crops])
-    result: list[TextLine] = []
-    by_slot: dict[int, list[TextLine]] = {}
-    for (slot, box), r in zip(parts, readings):
-        if r.text.strip():
-            by_slot.setdefault(slot, []).append(TextLine(r.text, r.score, box, False, r.alternatives))
-    for i, ln in enumerate(out):
-        if ln is None:
-            result.extend(by_slot.get(i, []))
+    tight rows can bridge them): cut it at the rule and read each part in its own cell.
+    (Order does not matter: lines go to cells by position, the rest into reading order.)"""
+    kept: list[TextLine] = []
+    parts: list[tuple[float, float, float, float]] = []
+    for ln in lines:
+        pieces = _row_pieces(ln.box, tables)
+        if len(pieces) < 2:
+            kept.append(ln)
         else:
-            result.append(ln)
-    return result
+            parts += pieces
+    crops = [(box, _crop(clean3, box)) for box in parts]
+    crops = [(box, c) for box, c in crops if c.shape[0] >= 4 and c.shape[1] >= 2]
+    readings = eng.read_crops([c for _, c in crops])
+    return kept + [TextLine(r.text, r.score, box, False, r.alternatives)
+                   for (box, _), r in zip(crops, readings) if r.text.strip()]
+
+
+def _row_pieces(box, tables) -> list[tuple[float, float, float, float]]:
+    """The parts of a line's box in each table cell it overlaps by a good share of its height,
+    when those cells lie in more than one row (else: nothing to cut)."""
+    x0, y0, x1, y1 = box
+    need = max(0.3 * (y1 - y0), 6)
+    pieces = {}
+    for table in tables:
+        for cell in table.cells:
+            cx0, cy0, cx1, cy1 = cell.box
+            if min(x1, cx1) > max(x0, cx0) and min(y1, cy1) - max(y0, cy0) >= need:
+                pieces[(cy0, cx0)] = (max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1))
+    rows = {round(y) for y, _ in pieces}
+    return [pieces[k] for k in sorted(pieces)] if len(rows) >= 2 else []
 
 
 @dataclass

@@ -57,7 +57,9 @@ def test_blank_zero_and_na_look_different(seed_copy, open_window):
 def type_into(qtbot, w, key: str, text: str) -> None:
     view = w.views[key.split(".")[0]]
     w.tabs.setCurrentWidget(view)
+    w.activateWindow()                     # a progress dialog may have held the focus
     view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=3000)
     view.select_keys([key])
     qtbot.keyClicks(view, text[0])         # AnyKeyPressed opens the real editor with this key
     editor = QApplication.focusWidget()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from tests.readers.fixtures import SeedDoc
 from tests.scans import ScanOptions, make_scan
 from tests.conftest import SEED_FILES
+from tests.gui.test_grid import type_into
 
 SEED = next(p for p in SEED_FILES if p.name.startswith("003"))
 
@@ -76,18 +77,7 @@ def test_uncertain_box_is_tinted_until_the_auditor_types_the_value(scan_window, 
     assert uncertain, "a seal lies across the tables in this scan"
     key = uncertain[0]
     assert w.page_view.boxes[key].brush().style() != Qt.BrushStyle.NoBrush
-    view = w.views[key.split(".")[0]]
-    from PySide6.QtWidgets import QApplication, QLineEdit
-    w.tabs.setCurrentWidget(view)
-    w.activateWindow()
-    view.setFocus()
-    qtbot.waitUntil(view.hasFocus, timeout=3000)
-    view.select_keys([key])
-    qtbot.keyClicks(view, "7")               # a key press opens the cell's editor with it
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=3000)
+    type_into(qtbot, w, key, "7")
     assert w.report.value(key) == 7
     assert w.page_view.boxes[key].brush().style() == Qt.BrushStyle.NoBrush
     w.undo_stack.undo()
@@ -121,7 +111,7 @@ def test_text_pdf_gets_the_page_view_as_a_second_tab(tmp_path, open_window):
 def test_long_scan_shows_its_tables_first_and_keeps_edits_made_meanwhile(tmp_path, qtbot, monkeypatch):
     """A 4-page scan (tables on the first two pages, then narrative): the tables appear when their
     pages are read, the auditor types meanwhile, and the complete report keeps the typed value."""
-    from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from gui.main_window import MainWindow
 
@@ -139,19 +129,7 @@ def test_long_scan_shows_its_tables_first_and_keeps_edits_made_meanwhile(tmp_pat
     assert w._partial_of is not None and w.stop_button.isVisible()
     assert "正在识别" in w.banner.text()
     key = "apply.new.total"
-    view = w.views["apply"]
-    w.tabs.setCurrentWidget(view)
-    w.activateWindow()
-    view.setFocus()
-    qtbot.waitUntil(view.hasFocus, timeout=3000)
-    view.select_keys([key])
-    qtbot.keyClicks(view, "9")
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit)
-    qtbot.keyClicks(editor, "99")
-    assert editor.text() == "999"
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=3000)
+    type_into(qtbot, w, key, "999")
     assert w._partial_of is not None, "the rest of the pages were still being read while typing"
     assert w.report.value(key) == 999
     with qtbot.waitSignal(w.report_opened, timeout=180000):
@@ -162,25 +140,11 @@ def test_long_scan_shows_its_tables_first_and_keeps_edits_made_meanwhile(tmp_pat
 
 
 def test_typing_the_read_value_into_a_doubtful_cell_confirms_it(scan_window, qtbot):
-    from PySide6.QtWidgets import QApplication, QLineEdit
-
     from core.values import format_value
     w = scan_window
     key = next(k for k in w.page_view.boxes if w.report.cells[k].uncertain and w.report.value(k) is not None)
     read = w.report.value(key)
-    view = w.views[key.split(".")[0]]
-    w.tabs.setCurrentWidget(view)
-    w.activateWindow()
-    view.setFocus()
-    qtbot.waitUntil(view.hasFocus, timeout=3000)
-    view.select_keys([key])
-    text = format_value(read)
-    qtbot.keyClicks(view, text[0])
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit)
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=3000)
+    type_into(qtbot, w, key, format_value(read))
     cell = w.report.cells[key]
     assert cell.value == read and cell.edited and cell.uncertain is None
     assert w.page_view.boxes[key].brush().style() == Qt.BrushStyle.NoBrush
